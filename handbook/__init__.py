@@ -1,0 +1,1 @@
+"""Load, validate and render the ML Engineer interview handbook data."""
