@@ -1,0 +1,50 @@
+"""Command line: `python -m handbook validate | schema | debrief | diff`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import schema
+from .validate import DataError, load_all
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        data = load_all(args.root)
+    except DataError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        n = len(err.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found in data/", file=sys.stderr)
+        return 1
+    active = sum(q.status == "active" for q in data.questions)
+    print(f"data/ is valid: {len(data.interview.parts)} parts, {len(data.questions)} questions ({active} active), "
+          f"{len(data.rubric.areas)} rubric areas, {len(data.exercises)} exercises, "
+          f"{data.interview.slot_minutes}-minute slot")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    if args.check:
+        stale = schema.stale(args.root)
+        for name in stale:
+            print(f"data/schemas/{name}: out of date with handbook/model.py; run `python -m handbook schema`",
+                  file=sys.stderr)
+        return 1 if stale else 0
+    for name in schema.write(args.root):
+        print(f"wrote data/schemas/{name}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m handbook", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("validate", help="check every file under data/; print each problem as path:line: where: what")
+    p = sub.add_parser("schema", help="regenerate data/schemas/*.json from the model")
+    p.add_argument("--check", action="store_true", help="only report stale schema files (exit 1)")
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    return {"validate": cmd_validate, "schema": cmd_schema}[args.command](args)

@@ -1,0 +1,343 @@
+"""Load every file under data/, check it against the models and the cross-file invariants, collect all problems."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from . import loader
+from .loader import Document, Problem, format_loc
+from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric
+
+SCHEMA_DIR = "data/schemas"
+TIMELINE_DIAGRAM = "interview-timeline"  # generated from the parts' minutes, not a file
+
+
+class DataError(Exception):
+    """The data is invalid; `problems` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class DataSet:
+    """The whole validated interview, with the file each item came from."""
+
+    root: Path
+    interview: Interview
+    rubric: Rubric
+    question_files: dict[str, QuestionFile]  # path -> file
+    exercises: dict[str, Exercise]  # id -> exercise
+    sources: dict[str, str] = field(default_factory=dict)  # "question:<id>" / "exercise:<id>" / "interview" -> path
+
+    @property
+    def questions(self) -> list[Question]:
+        return [q for f in self.question_files.values() for q in f.questions]
+
+    def part_of(self, question_id: str) -> str:
+        for qf in self.question_files.values():
+            if any(q.id == question_id for q in qf.questions):
+                return qf.part
+        raise KeyError(question_id)
+
+    def questions_of(self, part_id: str, active_only: bool = False) -> list[Question]:
+        qs = [q for f in self.question_files.values() if f.part == part_id for q in f.questions]
+        return [q for q in qs if q.status == "active"] if active_only else qs
+
+    def diagram_path(self, diagram_id: str) -> Path:
+        return self.root / "diagrams" / f"{diagram_id}.mmd"
+
+
+def kind_of(rel: str) -> str | None:
+    if rel == "data/interview.yml":
+        return "interview"
+    if rel == "data/rubric.yml":
+        return "rubric"
+    if re.fullmatch(r"data/questions/[a-z0-9-]+\.yml", rel):
+        return "questions"
+    if re.fullmatch(r"data/exercises/[a-z0-9-]+\.yml", rel):
+        return "exercise"
+    return None
+
+
+def schema_header(rel: str, kind: str) -> str:
+    depth = rel.count("/") - 1  # data/x.yml -> 0, data/questions/x.yml -> 1
+    return f"# yaml-language-server: $schema={'../' * depth}schemas/{kind}.schema.json"
+
+
+_MESSAGES = {
+    "int_type": "must be a whole number{unit}, got {input}",
+    "int_parsing": "must be a whole number{unit}, got {input}",
+    "float_type": "must be a number, got {input}",
+    "string_type": "must be text, got {input}",
+    "bool_type": "must be true or false, got {input}",
+    "list_type": "must be a list, got {input}",
+    "dict_type": "must be a mapping of keys to values, got {input}",
+    "model_type": "must be a mapping of keys to values, got {input}",
+    "model_attributes_type": "must be a mapping of keys to values, got {input}",
+    "date_type": "must be a date written as YYYY-MM-DD, got {input}",
+    "date_from_datetime_parsing": "must be a date written as YYYY-MM-DD, got {input}",
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field (check the spelling; the schema lists the allowed fields)",
+    "literal_error": "must be one of {expected}, got {input}",
+    "string_pattern_mismatch": "{pattern_message}, got {input}",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long ({len} characters, at most {max_length})",
+    "too_short": "must have at least {min_length} item(s)",
+    "greater_than": "must be greater than {gt}, got {input}",
+    "greater_than_equal": "must be at least {ge}, got {input}",
+    "less_than_equal": "must be at most {le}, got {input}",
+}
+
+_PATTERNS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "must be a kebab-case id (lowercase letters, digits and dashes)",
+    r"^[a-z][a-z0-9_]*$": "must be a snake_case id (lowercase letters, digits and underscores)",
+    r"^part[1-9]$": "must be a part id like part1",
+    r"^\d+\.\d+(\.\d+)?$": "must be a version like 1.2",
+}
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        s = value if len(value) <= 40 else value[:37] + "..."
+        return '"' + s.replace('"', '\\"') + '"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    return repr(value)
+
+
+def _message(err: dict) -> str:
+    kind = err["type"]
+    ctx = dict(err.get("ctx") or {})
+    loc = err["loc"]
+    template = _MESSAGES.get(kind)
+    if template is None:
+        return err["msg"]
+    field_name = next((p for p in reversed(loc) if isinstance(p, str)), "")
+    ctx.setdefault("expected", "")
+    ctx["unit"] = " of minutes" if "minutes" in field_name else ""
+    ctx["input"] = _show(err.get("input"))
+    ctx["pattern_message"] = _PATTERNS.get(str(ctx.get("pattern")), f"must match {ctx.get('pattern')}")
+    ctx["len"] = len(err["input"]) if isinstance(err.get("input"), str) else "?"
+    return template.format(**ctx)
+
+
+def _clean_loc(loc: tuple) -> tuple:
+    # pydantic adds union/function tags to locations (e.g. 'str', 'function-after[...]'): drop them
+    return tuple(p for p in loc if isinstance(p, int) or not re.match(r"^(str|int|list\[.*|function-.*|.*\[.*\])$", p))
+
+
+def check_model(doc: Document, kind: str) -> tuple[object | None, list[Problem]]:
+    model = ROOT_MODELS[kind]
+    if not isinstance(doc.data, dict):
+        return None, [Problem(doc.path, 1, "(file)", f"must be a mapping of keys to values, got {_show(doc.data)}")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = _clean_loc(err["loc"])
+            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), _message(err)))
+        return None, problems
+
+
+def section_names(text: str) -> set[str]:
+    return set(re.findall(r"--8<-- \[start:([a-z0-9_-]+)\]", text))
+
+
+def load_all(root: Path) -> DataSet:
+    """Load and validate everything; raise DataError with every problem found."""
+    problems: list[Problem] = []
+    docs: dict[str, tuple[Document, str]] = {}
+    data_dir = root / "data"
+    if not data_dir.is_dir():
+        raise DataError([Problem("data", 1, "(folder)", "the data/ folder is missing")])
+    for path in sorted(data_dir.rglob("*")):
+        rel = path.relative_to(root).as_posix()
+        if path.is_dir() or rel.startswith(SCHEMA_DIR + "/"):
+            continue
+        kind = kind_of(rel)
+        if kind is None:
+            problems.append(Problem(rel, 1, "(file)", "unexpected file in data/: data files are data/interview.yml, "
+                                    "data/rubric.yml, data/questions/<name>.yml and data/exercises/<id>.yml"))
+            continue
+        doc, found = loader.load(path, root)
+        problems += found
+        if doc is None:
+            continue
+        expected = schema_header(rel, kind)
+        if doc.header.strip() != expected:
+            problems.append(Problem(rel, 1, "(header)", f"first line must be `{expected}` so editors validate the file"))
+        docs[rel] = (doc, kind)
+
+    for required in ("data/interview.yml", "data/rubric.yml"):
+        if required not in docs and not any(p.path == required for p in problems):
+            problems.append(Problem(required, 1, "(file)", "required file is missing"))
+
+    parsed: dict[str, object] = {}
+    for rel, (doc, kind) in docs.items():
+        obj, found = check_model(doc, kind)
+        problems += found
+        if obj is not None:
+            parsed[rel] = obj
+    interview = parsed.get("data/interview.yml")
+    rubric = parsed.get("data/rubric.yml")
+    question_files = {rel: o for rel, o in parsed.items() if isinstance(o, QuestionFile)}
+    exercise_files = {rel: o for rel, o in parsed.items() if isinstance(o, Exercise)}
+    if problems or interview is None or rubric is None:
+        raise DataError(problems)
+
+    data = DataSet(root, interview, rubric, question_files, {})
+    problems += _check_invariants(data, {rel: d for rel, (d, _) in docs.items()}, exercise_files)
+    if problems:
+        raise DataError(problems)
+    return data
+
+
+def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: dict[str, Exercise]) -> list[Problem]:
+    out: list[Problem] = []
+    root = data.root
+
+    def at(rel: str, loc: tuple, message: str) -> None:
+        out.append(Problem(rel, docs[rel].line_of(loc), format_loc(loc), message))
+
+    iv, rb = "data/interview.yml", "data/rubric.yml"
+    interview, rubric = data.interview, data.rubric
+
+    # timing: opening + parts + closing fill the slot exactly
+    total = interview.opening.minutes + sum(p.minutes for p in interview.parts) + interview.closing.minutes
+    if total != interview.slot_minutes:
+        at(iv, ("slot_minutes",), f"opening ({interview.opening.minutes}) + parts "
+           f"({' + '.join(str(p.minutes) for p in interview.parts)}) + closing ({interview.closing.minutes}) = "
+           f"{total} minutes, but the slot is {interview.slot_minutes} minutes")
+
+    part_ids = [p.id for p in interview.parts]
+    area_ids = [a.id for a in rubric.areas]
+    _duplicates(part_ids, lambda i: at(iv, ("parts", i, "id"), f"duplicate part id {part_ids[i]!r}"))
+    _duplicates(area_ids, lambda i: at(rb, ("areas", i, "id"), f"duplicate rubric area id {area_ids[i]!r}"))
+    for i, part in enumerate(interview.parts):
+        for j, area in enumerate(part.rubric_areas):
+            if area not in area_ids:
+                at(iv, ("parts", i, "rubric_areas", j), f"unknown rubric area {area!r} (known: {', '.join(area_ids)})")
+
+    # rubric: weights, scale without a midpoint, anchors per score, thresholds
+    weights = sum(a.weight for a in rubric.areas)
+    if weights != 100:
+        at(rb, ("areas",), f"rubric weights must sum to 100, got {weights} "
+           f"({' + '.join(str(a.weight) for a in rubric.areas)})")
+    scores = [s.score for s in rubric.scale]
+    if scores != list(range(1, len(scores) + 1)):
+        at(rb, ("scale",), f"scale scores must be 1, 2, 3, ... in order, got {scores}")
+    elif len(scores) % 2 == 1:
+        at(rb, ("scale",), f"the rating scale has a midpoint ({scores[len(scores) // 2]} of 1-{len(scores)}): "
+           "use an even number of levels so every score commits to a side")
+    for i, area in enumerate(rubric.areas):
+        anchored = [a.score for a in area.anchors]
+        if sorted(anchored) != scores:
+            at(rb, ("areas", i, "anchors"), f"needs exactly one anchor per score {scores}, got {anchored}")
+        for lvl in ("mid", "senior"):
+            value = getattr(area.expected, lvl)
+            if value not in scores:
+                at(rb, ("areas", i, "expected", lvl), f"must be a score on the scale {scores}, got {value}")
+    mins = [t.min_score for t in rubric.recommendation.thresholds]
+    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+        at(rb, ("recommendation", "thresholds"), f"thresholds must be listed from highest to lowest, got {mins}")
+    for i, m in enumerate(mins):
+        if scores and not (scores[0] <= m <= scores[-1]):
+            at(rb, ("recommendation", "thresholds", i, "min_score"), f"must lie on the scale 1-{scores[-1]}, got {m}")
+
+    # questions
+    seen: dict[str, str] = {}
+    exercise_ids = {e.id for e in exercise_files.values()}
+    parts_with_files: set[str] = set()
+    all_ids = {q.id for q in data.questions}
+    for rel, qf in data.question_files.items():
+        parts_with_files.add(qf.part)
+        if qf.part not in part_ids:
+            at(rel, ("part",), f"unknown part {qf.part!r} (known: {', '.join(part_ids)})")
+        for i, q in enumerate(qf.questions):
+            base = ("questions", i)
+            data.sources[f"question:{q.id}"] = rel
+            if q.id in seen:
+                at(rel, (*base, "id"), f"duplicate question id {q.id!r} (also in {seen[q.id]})")
+            seen.setdefault(q.id, rel)
+            for j, area in enumerate(q.rubric_areas):
+                if area not in area_ids:
+                    at(rel, (*base, "rubric_areas", j), f"unknown rubric area {area!r} (known: {', '.join(area_ids)})")
+            for j, d in enumerate(q.diagrams):
+                if d != TIMELINE_DIAGRAM and not data.diagram_path(d).is_file():
+                    at(rel, (*base, "diagrams", j), f"diagram {d!r} does not exist (expected diagrams/{d}.mmd)")
+            if q.exercise and q.exercise not in exercise_ids:
+                at(rel, (*base, "exercise"), f"unknown exercise {q.exercise!r} (known: {', '.join(sorted(exercise_ids))})")
+            if q.alternate_for and q.alternate_for not in all_ids:
+                at(rel, (*base, "alternate_for"), f"unknown question {q.alternate_for!r}")
+            for j, ref in enumerate(q.snippets):
+                _check_snippet(root, ref, lambda m, j=j: at(rel, (*base, "snippets", j), m))
+            for j, fu in enumerate(q.follow_ups):
+                for k, ref in enumerate(fu.see):
+                    _check_snippet(root, ref, lambda m, j=j, k=k: at(rel, (*base, "follow_ups", j, "see", k), m))
+            for j, sample in enumerate(q.calibration):
+                for area, score in sample.scores.items():
+                    if area not in area_ids:
+                        at(rel, (*base, "calibration", j, "scores", area), f"unknown rubric area {area!r}")
+                    elif score not in scores:
+                        at(rel, (*base, "calibration", j, "scores", area), f"score must be on the scale {scores}, got {score}")
+    for i, pid in enumerate(part_ids):
+        if pid not in parts_with_files:
+            at(iv, ("parts", i, "id"), f"part {pid!r} has no questions file (data/questions/*.yml with part: {pid})")
+
+    # exercises
+    for rel, ex in exercise_files.items():
+        if Path(rel).stem != ex.id:
+            at(rel, ("id",), f"id {ex.id!r} must match the file name {Path(rel).stem!r}")
+        data.exercises[ex.id] = ex
+        data.sources[f"exercise:{ex.id}"] = rel
+        for j, pid in enumerate(ex.used_in):
+            if pid not in part_ids:
+                at(rel, ("used_in", j), f"unknown part {pid!r} (known: {', '.join(part_ids)})")
+        for field_name in ("starter_snippets", "reference_snippets"):
+            for j, ref in enumerate(getattr(ex, field_name)):
+                _check_snippet(root, ref, lambda m, f=field_name, j=j: at(rel, (f, j), m))
+        if ex.reviewed_file:
+            target = root / ex.reviewed_file
+            if not target.is_file():
+                at(rel, ("reviewed_file",), f"snippet {ex.reviewed_file!r} does not exist")
+            else:
+                n = len(target.read_text(encoding="utf-8").splitlines())
+                for j, entry in enumerate(ex.answer_key):
+                    for k, line in enumerate(entry.lines):
+                        if line > n:
+                            at(rel, ("answer_key", j, "lines", k), f"line {line} is past the end of {ex.reviewed_file} ({n} lines)")
+        elif ex.answer_key:
+            at(rel, ("answer_key",), "an answer key needs reviewed_file: the file whose lines it points at")
+        key_ids = [e.id for e in ex.answer_key]
+        _duplicates(key_ids, lambda i, rel=rel, key_ids=key_ids: at(rel, ("answer_key", i, "id"), f"duplicate id {key_ids[i]!r}"))
+    data.sources["interview"] = iv
+    data.sources["rubric"] = rb
+    return out
+
+
+def _duplicates(ids: list[str], report) -> None:
+    seen: set[str] = set()
+    for i, x in enumerate(ids):
+        if x in seen:
+            report(i)
+        seen.add(x)
+
+
+def _check_snippet(root: Path, ref, report) -> None:
+    path = root / ref.path
+    if not path.is_file():
+        report(f"snippet {ref.path!r} does not exist")
+        return
+    if ref.section and ref.section not in section_names(path.read_text(encoding="utf-8")):
+        report(f"snippet {ref.path!r} has no section {ref.section!r} (mark it with `--8<-- [start:{ref.section}]`)")
