@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import schema
+from . import build, schema
 from .validate import DataError, load_all
 
 
@@ -38,6 +38,11 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    sites = list(build.CONFIGS) if args.site == "all" else [args.site]
+    return build.build(args.root, (args.root / args.out).resolve(), sites)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handbook", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
@@ -45,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="check every file under data/; print each problem as path:line: where: what")
     p = sub.add_parser("schema", help="regenerate data/schemas/*.json from the model")
     p.add_argument("--check", action="store_true", help="only report stale schema files (exit 1)")
+    p = sub.add_parser("build", help="build the sites with --strict into a temporary folder, swap in on success")
+    p.add_argument("--site", choices=["all", *build.CONFIGS], default="all")
+    p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
-    return {"validate": cmd_validate, "schema": cmd_schema}[args.command](args)
+    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build}
+    return commands[args.command](args)

@@ -1,0 +1,41 @@
+# Two commands on a fresh clone: `make serve` and `make test`. Everything else sets itself up the same way.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build validate schema test lint pdf bench linkcheck release lock clean help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) ## create .venv with the pinned packages (runs once, again when pins change)
+
+serve: setup ## serve the interviewer handbook on 127.0.0.1:8000, reloading on edits to data/, snippets/, docs/
+	$(VENV)/bin/mkdocs serve --strict -a 127.0.0.1:8000
+
+build: setup ## build site/interviewer and site/candidate (--strict; a failed build leaves site/ as it was)
+	$(PY) -m handbook build
+
+validate: setup ## check data/ and print every problem as file:line: where: what
+	$(PY) -m handbook validate
+
+schema: setup ## regenerate data/schemas/*.json after changing handbook/model.py
+	$(PY) -m handbook schema
+
+test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
+	$(PY) -m pytest --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
+
+lint: setup ## ruff on the package, tests and snippets
+	$(VENV)/bin/ruff check handbook tests snippets
+
+lock: setup ## re-pin every transitive dependency into constraints.txt
+	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+
+clean: ## remove built sites and caches (keeps .venv)
+	rm -rf site .cache .pytest_cache .coverage htmlcov

@@ -1,0 +1,58 @@
+"""Build both sites with `mkdocs build --strict` into a temporary folder, and swap each in only on success."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CONFIGS = {"interviewer": "mkdocs.yml", "candidate": "mkdocs.candidate.yml"}
+
+
+def source_date_epoch(root: Path) -> str:
+    """The last commit's time, so two builds of one commit are identical (falls back to a fixed date)."""
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
+                             check=True).stdout.strip()
+        return out or "1767225600"
+    except (OSError, subprocess.CalledProcessError):
+        return "1767225600"
+
+
+def mkdocs_env(root: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    return env
+
+
+def build(root: Path, out: Path, sites: list[str]) -> int:
+    """Build the named sites into out/<site>/; on any failure leave what was there untouched. Returns an exit code."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged: dict[str, Path] = {}
+    try:
+        for site in sites:
+            tmp = Path(tempfile.mkdtemp(prefix=f".build-{site}-", dir=out))
+            staged[site] = tmp
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", CONFIGS[site], "-d", str(tmp)]
+            result = subprocess.run(cmd, cwd=root, env=mkdocs_env(root))
+            if result.returncode != 0:
+                print(f"{site} site: build failed; {out / site} was left as it was", file=sys.stderr)
+                return 1
+        for site, tmp in staged.items():
+            target = out / site
+            old = out / f".old-{site}"
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                target.rename(old)
+            tmp.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+            print(f"built {target}")
+        staged.clear()
+        return 0
+    finally:
+        for tmp in staged.values():
+            shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,75 @@
+"""MkDocs hook: refuse invalid data before anything is written, add the generated pages, fill markers, set edit links."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from handbook.render import Renderer, RenderError
+from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
+from handbook.validate import DataError, load_all
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+_state: dict = {}
+
+
+@event_priority(100)
+def on_config(config):
+    settings = config.extra.get("handbook") or {}
+    root = Path(config.config_file_path).resolve().parent
+    try:
+        data = load_all(root)
+    except DataError as err:
+        for problem in err.problems:
+            log.error(str(problem))
+        raise PluginError(f"{len(err.problems)} problem(s) in data/; no site was written") from None
+    try:
+        renderer = Renderer(data, settings.get("audience", ""))
+    except RenderError as err:
+        raise PluginError(f"{config.config_file_path}: extra.handbook.audience: {err}") from None
+    _state.clear()
+    _state.update(root=root, renderer=renderer, edit_base=settings.get("edit_base"), sources={})
+    return config
+
+
+@event_priority(100)  # before mkdocs-jupyter, so it sees the notebooks added here
+def on_files(files: Files, config) -> Files:
+    renderer: Renderer = _state["renderer"]
+    root: Path = _state["root"]
+    try:
+        pages = renderer.pages()
+    except RenderError as err:
+        raise PluginError(str(err)) from None
+    for page in pages:
+        if files.get_file_from_path(page.uri):
+            raise PluginError(f"{page.uri} is generated from {page.source}; remove the file of that name from docs/")
+        files.append(File.generated(config, page.uri, content=page.markdown))
+        _state["sources"][page.uri] = page.source
+    notebooks = NOTEBOOKS if renderer.audience == "interviewer" else []
+    for path in (f"{NOTEBOOK_DIR}/{nb}" for nb in notebooks):
+        if not (root / path).is_file():
+            raise PluginError(f"{path} is missing (handbook/site.py lists it)")
+    for uri in notebooks:  # a plain File (not generated) so that mkdocs-jupyter can wrap it
+        files.append(File(uri, str(root / NOTEBOOK_DIR), config.site_dir, config.use_directory_urls))
+        _state["sources"][uri] = f"{NOTEBOOK_DIR}/{uri}"
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    renderer: Renderer = _state["renderer"]
+    source = _state["sources"].get(page.file.src_uri)
+    if source is None:
+        try:
+            markdown, source = renderer.fill_markers(markdown)
+        except RenderError as err:
+            raise PluginError(f"{page.file.src_uri}: {err}") from None
+        if source is None:  # a written page with no marker: edit the page itself
+            docs = Path(config.docs_dir).resolve().relative_to(_state["root"]).as_posix()
+            source = f"{docs}/{page.file.src_uri}"
+    if _state["edit_base"]:
+        page.edit_url = _state["edit_base"] + source
+    return markdown

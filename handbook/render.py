@@ -1,0 +1,196 @@
+"""Render the validated data into Markdown pages with Jinja templates, for one audience at a time."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from markdown.extensions.toc import slugify
+
+from .model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
+from .validate import TIMELINE_DIAGRAM, DataSet
+
+TEMPLATES = Path(__file__).parent / "templates"
+MARKER = re.compile(r"<!--\s*handbook:([a-z-]+)((?:\s+[a-z0-9_-]+)*)\s*-->")
+LANGUAGES = {".py": "python", ".sh": "bash", ".bats": "bash", ".yml": "yaml", ".yaml": "yaml", ".json": "json",
+             ".jsonl": "json", ".service": "ini", ".timer": "ini", ".cron": "text", ".log": "text", ".csv": "text",
+             ".txt": "text", ".mmd": "text", ".prom": "text"}
+
+
+class RenderError(Exception):
+    """A page asks for something the renderer does not know (an unknown marker or id)."""
+
+
+# --- making YAML text safe Markdown ---------------------------------------------------------------
+
+_CODE = re.compile(r"(^```.*?^```[ \t]*$|`[^`\n]+`)", re.S | re.M)
+_UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?:|mailto:|#|/|\.)([a-zA-Z][a-zA-Z0-9+.-]*):", re.I)
+
+
+def safe_markdown(text: str | None) -> str:
+    """Markdown from YAML with raw HTML, attribute lists, snippet includes and script links made inert text."""
+    if not text:
+        return ""
+    out = []
+    for i, chunk in enumerate(_CODE.split(text)):
+        if i % 2:  # code span or fence: Markdown escapes it already
+            out.append(chunk)
+            continue
+        chunk = chunk.replace("<", "&lt;").replace("{", "&#123;").replace("}", "&#125;")
+        chunk = _UNSAFE_LINK.sub(r"]( \1&#58;", chunk)
+        out.append(chunk)
+    return "".join(out).strip()
+
+
+def md(text: str | None) -> str:
+    return safe_markdown(text)
+
+
+def inline(text: str | None) -> str:
+    """One line of Markdown: safe, with line breaks folded (for list items and headings)."""
+    return " ".join(md(text).split())
+
+
+def cell(text: str | None) -> str:
+    """A Markdown table cell: one line, pipes escaped."""
+    return inline(text).replace("|", "\\|")
+
+
+def indent(text: str, width: int = 4) -> str:
+    pad = " " * width
+    return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
+
+
+# --- the renderer ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """A generated page: where it goes in the site, its Markdown, and the data file behind it."""
+
+    uri: str
+    markdown: str
+    source: str
+
+
+class Renderer:
+    """One audience's view of the data, rendered through the shared templates."""
+
+    def __init__(self, data: DataSet, audience: str) -> None:
+        if audience not in (INTERVIEWER, CANDIDATE):
+            raise RenderError(f"unknown audience {audience!r}")
+        self.data = data
+        self.audience = audience
+        self.interview = for_audience(data.interview, audience)
+        self.rubric = for_audience(data.rubric, audience)
+        self.exercises = {k: for_audience(v, audience) for k, v in data.exercises.items()}
+        self.questions = [for_audience(q, audience) for q in data.questions]
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+                                 autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(md=md, inline=inline, cell=cell, indent=indent, snippet=self.snippet,
+                           diagram=self.diagram, clock=clock,
+                           slug=lambda text: slugify(inline(text), "-"))
+        env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
+                           interviewer=audience == INTERVIEWER, schedule=self.schedule())
+        self.env = env
+
+    # helpers the templates call
+    def schedule(self) -> list[dict]:
+        """Opening, parts and closing with their start and end minute."""
+        rows, t = [], 0
+        iv = self.interview
+        for kind, seg in [("segment", iv.opening), *[("part", p) for p in iv.parts], ("segment", iv.closing)]:
+            rows.append({"kind": kind, "item": seg, "start": t, "end": t + seg.minutes})
+            t += seg.minutes
+        return rows
+
+    def part(self, part_id: str):
+        for p in self.interview.parts:
+            if p.id == part_id:
+                return p
+        raise RenderError(f"unknown part {part_id!r}")
+
+    def questions_of(self, part_id: str, active_only: bool = False) -> list[Question]:
+        ids = {q.id for q in self.data.questions_of(part_id, active_only)}
+        return [q for q in self.questions if q.id in ids]
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise RenderError(f"unknown question {question_id!r}")
+
+    def part_of(self, question_id: str):
+        return self.part(self.data.part_of(question_id))
+
+    def area(self, area_id: str):
+        for a in self.rubric.areas:
+            if a.id == area_id:
+                return a
+        raise RenderError(f"unknown rubric area {area_id!r}")
+
+    def snippet(self, ref: SnippetRef) -> str:
+        lang = LANGUAGES.get(Path(ref.path).suffix, "text")
+        target = f"{ref.path}:{ref.section}" if ref.section else ref.path
+        title = ref.title or (f"{ref.path} ({ref.section})" if ref.section else ref.path)
+        title = title.replace('"', "'")
+        return f'```{lang} title="{title}"\n--8<-- "{target}"\n```'
+
+    def diagram(self, diagram_id: str) -> str:
+        if diagram_id == TIMELINE_DIAGRAM:
+            source = self.render("timeline.mmd.j2").strip()
+        else:
+            source = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").strip()
+        return f"```mermaid\n{source}\n```"
+
+    def diagram_title(self, diagram_id: str) -> str:
+        if diagram_id == TIMELINE_DIAGRAM:
+            return "Interview timeline"
+        first = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").splitlines()[0]
+        return first.lstrip("%").strip() if first.startswith("%%") else diagram_id
+
+    def render(self, template: str, **context) -> str:
+        return self.env.get_template(template).render(**context)
+
+    # pages
+    def pages(self) -> list[Page]:
+        """The pages generated from data for this audience (the interviewer gets one per part, question, exercise)."""
+        if self.audience != INTERVIEWER:
+            return []
+        out = []
+        for p in self.interview.parts:
+            out.append(Page(f"parts/{p.id}.md", self.render("part.md.j2", part=p),
+                            next(src for src, qf in self.data.question_files.items() if qf.part == p.id)))
+        for q in self.questions:
+            out.append(Page(f"questions/{q.id}.md", self.render("question_page.md.j2", q=q),
+                            self.data.sources[f"question:{q.id}"]))
+        for ex in self.exercises.values():
+            out.append(Page(f"exercises/{ex.id}.md", self.render("exercise_page.md.j2", ex=ex),
+                            self.data.sources[f"exercise:{ex.id}"]))
+        return out
+
+    def fill_markers(self, markdown: str) -> tuple[str, str | None]:
+        """Replace `<!-- handbook:NAME args -->` markers; return the page and the data file behind its first marker."""
+        sources: list[str] = []
+
+        def replace(match: re.Match) -> str:
+            name, args = match.group(1), match.group(2).split()
+            template = f"marker_{name.replace('-', '_')}.md.j2"
+            try:
+                self.env.get_template(template)
+            except jinja2.TemplateNotFound:
+                raise RenderError(f"unknown handbook marker {name!r}") from None
+            sources.append(MARKER_SOURCES.get(name, "data/interview.yml"))
+            return self.render(template, args=args)
+
+        return MARKER.sub(replace, markdown), (sources[0] if sources else None)
+
+
+MARKER_SOURCES = {"rubric": "data/rubric.yml", "scorecard": "data/rubric.yml", "bank": "data/questions",
+                  "calibration": "data/questions", "practice": "data/exercises"}
+
+
+def clock(minutes: int) -> str:
+    return f"{minutes // 60}:{minutes % 60:02d}"
