@@ -1,0 +1,31 @@
+"""Starter code for interview Part 1 (candidate-visible): design a scalable data processor for ML training."""
+
+# Problem: Design a scalable data processor for ML training
+# Requirements:
+# - Process batches of data with different schemas
+# - Handle missing values and data validation
+# - Make it extensible for new data types
+# - Ensure thread-safety for concurrent processing
+#
+# You have about 20 minutes. Think aloud. It is fine to sketch some methods and discuss the rest.
+# A record is a plain dict such as {"type": "click", "user_id": "u-17", "item_id": "sku-9", "dwell_ms": 5400}.
+# The signatures below are a suggestion: rename, split or replace them if your design needs it.
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+Record = dict[str, Any]
+
+
+class DataProcessor:
+    def register_type(self, data_type: str, schema: Mapping[str, Any]) -> None:
+        """Teach the processor a new data type (its schema and how to transform it)."""
+        raise NotImplementedError
+
+    def process_batch(self, records: Iterable[Record]) -> list[Record]:
+        """Validate, clean and transform one batch; records of different types may be mixed."""
+        raise NotImplementedError
+
+    def process_stream(self, records: Iterable[Record], chunk_size: int = 10_000) -> Iterator[list[Record]]:
+        """Process a dataset that does not fit in memory."""
+        raise NotImplementedError
