@@ -1,7 +1,7 @@
 # Two commands on a fresh clone: `make serve` and `make test`. Everything else sets itself up the same way.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt scripts/install-actionlint.sh 2>/dev/null | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup serve build validate schema test lint pdf bench linkcheck release lock clean help
@@ -9,9 +9,10 @@ export NO_MKDOCS_2_WARNING := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml constraints.txt scripts/install-actionlint.sh
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	bash scripts/install-actionlint.sh $(VENV)
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP) ## create .venv with the pinned packages (runs once, again when pins change)

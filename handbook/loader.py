@@ -107,7 +107,7 @@ def load(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
-        what = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        what = str(exc.problem or "syntax error") + (f" ({exc.context})" if exc.context else "")
         return None, [Problem(rel, line, "(file)", f"invalid YAML: {what}")]
     except yaml.YAMLError as exc:
         return None, [Problem(rel, 1, "(file)", f"invalid YAML: {exc}")]

@@ -20,7 +20,7 @@ _state: dict = {}
 @event_priority(100)
 def on_config(config):
     settings = config.extra.get("handbook") or {}
-    root = Path(config.config_file_path).resolve().parent
+    root = Path(config.config_file_path).absolute().parent
     try:
         data = load_all(root)
     except DataError as err:

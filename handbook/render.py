@@ -26,7 +26,9 @@ class RenderError(Exception):
 # --- making YAML text safe Markdown ---------------------------------------------------------------
 
 _CODE = re.compile(r"(^```.*?^```[ \t]*$|`[^`\n]+`)", re.S | re.M)
-_UNSAFE_LINK = re.compile(r"\]\(\s*(?!https?:|mailto:|#|/|\.)([a-zA-Z][a-zA-Z0-9+.-]*):", re.I)
+_SAFE_TARGET = r"(?!https?:|mailto:|#|/|\.)[a-zA-Z][a-zA-Z0-9+.-]*:"
+_UNSAFE_LINK = re.compile(r"\]\((?=\s*<?" + _SAFE_TARGET + ")")
+_UNSAFE_REF = re.compile(r"(?m)^(\s*)\[(?=[^\]\n]+\]:\s*<?" + _SAFE_TARGET + ")")
 
 
 def safe_markdown(text: str | None) -> str:
@@ -39,7 +41,7 @@ def safe_markdown(text: str | None) -> str:
             out.append(chunk)
             continue
         chunk = chunk.replace("<", "&lt;").replace("{", "&#123;").replace("}", "&#125;")
-        chunk = _UNSAFE_LINK.sub(r"]( \1&#58;", chunk)
+        chunk = _UNSAFE_REF.sub(r"\1&#91;", _UNSAFE_LINK.sub("]&#40;", chunk))  # links only to http(s), mailto, #, paths
         out.append(chunk)
     return "".join(out).strip()
 

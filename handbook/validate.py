@@ -235,12 +235,15 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
         at(rb, ("areas",), f"rubric weights must sum to 100, got {weights} "
            f"({' + '.join(str(a.weight) for a in rubric.areas)})")
     scores = [s.score for s in rubric.scale]
+    scale_ok = False
     if scores != list(range(1, len(scores) + 1)):
         at(rb, ("scale",), f"scale scores must be 1, 2, 3, ... in order, got {scores}")
     elif len(scores) % 2 == 1:
         at(rb, ("scale",), f"the rating scale has a midpoint ({scores[len(scores) // 2]} of 1-{len(scores)}): "
            "use an even number of levels so every score commits to a side")
-    for i, area in enumerate(rubric.areas):
+    else:
+        scale_ok = True
+    for i, area in enumerate(rubric.areas if scale_ok else []):
         anchored = [a.score for a in area.anchors]
         if sorted(anchored) != scores:
             at(rb, ("areas", i, "anchors"), f"needs exactly one anchor per score {scores}, got {anchored}")

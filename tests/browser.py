@@ -1,0 +1,83 @@
+"""A real headless Chromium for tests: served sites on 127.0.0.1, shadow roots forced open for mermaid."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+# Material draws each diagram in a closed shadow root; open them so the test can see the <svg>.
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };
+"""
+
+
+def need_chromium() -> str:
+    if CHROMIUM:
+        return CHROMIUM
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but no chromium on PATH: .ci/run must install it")
+    pytest.skip("no Chromium on this machine (apt-get install chromium); browser tests run in CI")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextmanager
+def serve(directory: Path):
+    """Serve a folder on 127.0.0.1 on a free port; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = need_chromium()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=FLAGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageWatch:
+    """A page that records console errors, page errors and requests to hosts other than 127.0.0.1."""
+
+    def __init__(self, context) -> None:
+        self.page = context.new_page()
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        url = request.url
+        if not (url.startswith("http://127.0.0.1:") or url.startswith("data:") or url.startswith("blob:")):
+            self.foreign.append(url)
+
+    def reset(self) -> None:
+        self.errors.clear()
+        self.foreign.clear()

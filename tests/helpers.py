@@ -1,0 +1,41 @@
+"""Test helpers: the repository root, running the CLI, copies of the valid fixture data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parent.parent
+VALID = ROOT / "tests" / "fixtures" / "valid"
+
+
+def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
+    """Run `python -m handbook ...` as a user would, capturing its output."""
+    return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
+                          capture_output=True, text=True, cwd=root, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+
+
+def copy_valid(dest: Path) -> Path:
+    """A fresh copy of the small valid data set (data/, snippets/, diagrams/), with the real schemas."""
+    shutil.copytree(VALID, dest)
+    shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas")
+    return dest
+
+
+def site_root(dest: Path, data_from: Path) -> Path:
+    """A buildable project in dest: real configs, docs and package, with data/snippets/diagrams from data_from."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "mkdocs.candidate.yml", "docs", "handbook"):
+        (dest / name).symlink_to(ROOT / name)
+    for name in ("data", "snippets", "diagrams"):
+        shutil.copytree(data_from / name, dest / name, symlinks=True)
+    if not (dest / "data" / "schemas").exists():
+        shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas")
+    nb = dest / "snippets" / "notebooks"
+    if not nb.exists():
+        shutil.copytree(ROOT / "snippets" / "notebooks", nb)
+    return dest

@@ -1,0 +1,106 @@
+"""Rendering: YAML text is Markdown but never HTML, and the candidate view holds no interviewer-only field."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import markdown
+import pytest
+
+from handbook.model import (CANDIDATE, DEFAULT_AUDIENCE, INTERVIEWER, Exercise, Question, Rubric, audience_of,
+                            for_audience, interviewer_only_strings)
+from handbook.render import Renderer, RenderError, safe_markdown
+from handbook.validate import load_all
+from tests.helpers import ROOT, copy_valid
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "[click](javascript:alert(1))",
+    "[click]( JavaScript:alert(1))",
+    "[click][x]\n\n[x]: javascript:alert(1)",
+    "Look {: onclick=\"alert(1)\" }",
+    '--8<-- "snippets/part1/data_processor.py"',
+    "<!-- handbook:rubric -->",
+]
+
+
+def to_html(text: str) -> str:
+    return markdown.markdown(safe_markdown(text), extensions=["attr_list", "pymdownx.snippets"])
+
+
+class Elements(HTMLParser):
+    """Every element and attribute in a piece of HTML."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str]] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += [(k, v or "") for k, v in attrs]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_hostile_yaml_text_renders_as_inert_text(text):
+    html = to_html(text)
+    found = Elements(html)
+    assert set(found.tags) <= {"p", "code", "a"}, html
+    assert not [k for k, _ in found.attrs if k.startswith("on")], html
+    assert not [v for k, v in found.attrs if k == "href" and not v.startswith("http")], html
+    assert "class DataProcessor" not in html  # the snippet include did not run
+
+
+def test_script_tag_is_shown_as_text():
+    assert to_html("Beware <script>alert(1)</script> here") == \
+        "<p>Beware &lt;script&gt;alert(1)&lt;/script&gt; here</p>"
+
+
+def test_markdown_in_yaml_still_works():
+    html = to_html("Use **bold**, `a < b` in code, and a [link](https://example.org).")
+    assert "<strong>bold</strong>" in html
+    assert "<code>a &lt; b</code>" in html
+    assert '<a href="https://example.org">link</a>' in html
+
+
+def test_default_audience_is_interviewer():
+    assert DEFAULT_AUDIENCE == INTERVIEWER
+    assert audience_of(Question, "signals") == INTERVIEWER
+    assert audience_of(Question, "prompt") == INTERVIEWER
+    assert audience_of(Exercise, "starter_snippets") == CANDIDATE
+    assert audience_of(Rubric, "differentiators") == CANDIDATE
+
+
+def test_every_field_of_every_model_has_a_declared_or_default_audience():
+    from handbook import model
+
+    nodes = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, model.Node) and c is not model.Node]
+    assert nodes
+    for cls in nodes:
+        for name in cls.model_fields:
+            assert audience_of(cls, name) in (INTERVIEWER, CANDIDATE), f"{cls.__name__}.{name}"
+
+
+def test_candidate_view_empties_every_interviewer_only_field(tmp_path):
+    data = load_all(copy_valid(tmp_path / "repo"))
+    for obj in [data.interview, data.rubric, *data.questions, *data.exercises.values()]:
+        hidden = interviewer_only_strings(obj)
+        assert hidden, type(obj).__name__
+        visible = for_audience(obj, CANDIDATE)
+        assert interviewer_only_strings(visible) == []
+
+
+def test_unknown_marker_is_an_error(tmp_path):
+    renderer = Renderer(load_all(copy_valid(tmp_path / "repo")), INTERVIEWER)
+    with pytest.raises(RenderError, match="unknown handbook marker 'rubrik'"):
+        renderer.fill_markers("# Page\n<!-- handbook:rubrik -->\n")
+
+
+def test_candidate_renderer_generates_no_interviewer_pages():
+    data = load_all(ROOT)
+    assert Renderer(data, CANDIDATE).pages() == []
+    uris = [p.uri for p in Renderer(data, INTERVIEWER).pages()]
+    assert {f"parts/{p.id}.md" for p in data.interview.parts} <= set(uris)
+    assert {f"questions/{q.id}.md" for q in data.questions} <= set(uris)

@@ -1,0 +1,171 @@
+"""Both sites build with --strict from the data; the candidate site never contains interviewer-only text."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import markdown
+import pytest
+
+from handbook.model import interviewer_only_strings
+from handbook.render import safe_markdown
+from handbook.validate import load_all
+from tests.helpers import ROOT, VALID, run_handbook, site_root
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """What a reader sees of some HTML or Markdown-rendered text: tags stripped, entities decoded, spaces folded."""
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+
+
+def visible_text_of_field(text: str) -> str:
+    return plain(markdown.markdown(safe_markdown(text), extensions=["tables"]))
+
+
+def candidate_site_text(site: Path) -> dict[str, str]:
+    """Every file of the candidate site as readable text (HTML stripped; search index and sitemap included)."""
+    out = {}
+    for path in site.rglob("*"):
+        if not path.is_file() or path.suffix in {".png", ".ico", ".woff", ".woff2", ".svg", ".gz"}:
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if path.name == "search_index.json":
+            raw = " ".join(d["title"] + " " + d["text"] for d in json.loads(raw)["docs"])
+        out[str(path.relative_to(site))] = plain(raw)
+    return out
+
+
+def hidden_strings(root: Path) -> list[str]:
+    data = load_all(root)
+    strings = []
+    for obj in [data.interview, data.rubric, *data.questions, *data.exercises.values()]:
+        strings += interviewer_only_strings(obj)
+    return strings
+
+
+def test_both_sites_are_built(built_sites):
+    for site in ("interviewer", "candidate"):
+        assert (built_sites / site / "index.html").is_file()
+        assert (built_sites / site / "search" / "search_index.json").is_file()
+        assert (built_sites / site / "sitemap.xml").is_file()
+
+
+def test_every_part_question_and_exercise_has_an_interviewer_page(built_sites):
+    data = load_all(ROOT)
+    site = built_sites / "interviewer"
+    for p in data.interview.parts:
+        assert (site / "parts" / p.id / "index.html").is_file()
+    for q in data.questions:
+        page = (site / "questions" / q.id / "index.html").read_text(encoding="utf-8")
+        assert plain(html.escape(q.title)) in plain(page)
+    for ex in data.exercises:
+        assert (site / "exercises" / ex / "index.html").is_file()
+
+
+def test_no_interviewer_only_text_reaches_the_candidate_site(built_sites):
+    """The leak test: every interviewer-only string of data/ (three words or more) is absent from every file."""
+    texts = candidate_site_text(built_sites / "candidate")
+    assert len(texts) > 10
+    checked = 0
+    leaks = []
+    for raw in hidden_strings(ROOT):
+        needle = visible_text_of_field(raw)
+        if len(needle.split()) < 3:
+            continue  # one- and two-word labels ("high", "Strong hire") are not content
+        checked += 1
+        leaks += [f"{name}: {needle[:80]!r}" for name, text in texts.items() if needle in text]
+    assert checked > 100
+    assert leaks == []
+
+
+def test_no_reference_code_reaches_the_candidate_site(built_sites):
+    texts = candidate_site_text(built_sites / "candidate")
+    data = load_all(ROOT)
+    refs = [r for q in data.questions for r in q.snippets] + \
+        [r for ex in data.exercises.values() for r in ex.reference_snippets] + \
+        [r for q in data.questions for f in q.follow_ups for r in f.see]
+    starters = {r.path for ex in data.exercises.values() for r in ex.starter_snippets}
+    checked = 0
+    for ref in refs:
+        if ref.path in starters:
+            continue
+        lines = [ln.strip() for ln in (ROOT / ref.path).read_text(encoding="utf-8").splitlines()]
+        distinctive = [ln for ln in lines if len(ln) > 30 and "--8<--" not in ln][:20]
+        for ln in distinctive:
+            checked += 1
+            assert not any(plain(html.escape(ln)) in t for t in texts.values()), f"{ref.path}: {ln!r} on candidate site"
+    assert checked > 0
+
+
+def test_the_leak_test_would_catch_a_leak(built_sites, tmp_path):
+    """Plant one interviewer-only string in a candidate page and show the check finds it."""
+    site = tmp_path / "candidate"
+    subprocess.run(["cp", "-r", str(built_sites / "candidate"), str(site)], check=True)
+    secret = next(s for s in hidden_strings(ROOT) if len(s.split()) > 6)
+    page = site / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"<p>{html.escape(secret)}</p></article>"))
+    needle = visible_text_of_field(secret)
+    assert any(needle in text for text in candidate_site_text(site).values())
+
+
+def test_no_generated_markdown_is_committed():
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    assert not [t for t in tracked if re.match(r"docs/interviewer/(parts|questions|exercises)/", t)]
+
+
+def test_generated_pages_link_their_edit_button_to_the_yaml(built_sites):
+    page = (built_sites / "interviewer" / "parts" / "part2" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="https://github\.com/[^"]+/edit/main/data/questions/part2\.yml"', page)
+    rubric = (built_sites / "interviewer" / "rubric" / "index.html").read_text(encoding="utf-8")
+    assert "/edit/main/data/rubric.yml" in rubric
+    candidate = (built_sites / "candidate" / "index.html").read_text(encoding="utf-8")
+    assert "/edit/" not in candidate
+
+
+def test_pages_request_nothing_from_other_hosts(built_sites):
+    """No CDN, no web fonts: every src/href that loads something is relative."""
+    for site in ("interviewer", "candidate"):
+        for page in (built_sites / site).rglob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            loads = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"', text)
+            remote = [u for pair in loads for u in pair if re.match(r"(https?:)?//", u)]
+            assert remote == [], f"{page}: {remote}"
+            assert "fonts.googleapis" not in text and "unpkg.com" not in text and "jsdelivr" not in text
+
+
+@pytest.fixture()
+def broken_project(tmp_path):
+    return site_root(tmp_path / "repo", VALID)
+
+
+def test_a_valid_fixture_project_builds(broken_project):
+    result = run_handbook("build", root=broken_project)
+    assert result.returncode == 0, result.stderr
+    assert (broken_project / "site" / "candidate" / "index.html").is_file()
+
+
+def test_invalid_data_writes_no_site_and_says_where(broken_project):
+    part2 = broken_project / "data" / "questions" / "part2.yml"
+    part2.write_text(part2.read_text().replace("    minutes: 5", "    minutes: ten"))
+    result = run_handbook("build", root=broken_project)
+    assert result.returncode == 1
+    assert 'data/questions/part2.yml:13: questions[0].minutes: must be a whole number of minutes, got "ten"' \
+        in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (broken_project / "site" / "interviewer").exists()
+    assert not (broken_project / "site" / "candidate").exists()
+
+
+def test_a_failed_build_leaves_the_previous_site_untouched(broken_project):
+    assert run_handbook("build", root=broken_project).returncode == 0
+    before = {p: p.read_bytes() for p in (broken_project / "site").rglob("*") if p.is_file()}
+    (broken_project / "data" / "rubric.yml").write_text("# yaml-language-server: $schema=schemas/rubric.schema.json\n: :\n")
+    assert run_handbook("build", root=broken_project).returncode == 1
+    after = {p: p.read_bytes() for p in (broken_project / "site").rglob("*") if p.is_file()}
+    assert after == before
