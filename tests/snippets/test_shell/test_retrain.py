@@ -63,6 +63,7 @@ def _localise(command: str, tmp_path: Path) -> str:
 def _dry_run(command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["bash", "-c", command + " --dry-run"],
+        check=False,
         env=_stub_env(tmp_path),
         capture_output=True,
         text=True,
@@ -81,6 +82,7 @@ def test_every_shell_snippet_and_stub_passes_shellcheck():
     assert SCRIPT in scripts
     result = subprocess.run(
         [_tool("shellcheck"), "--severity=style", "--shell=bash", *map(str, scripts)],
+        check=False,
         capture_output=True,
         text=True,
         timeout=60,
@@ -91,12 +93,13 @@ def test_every_shell_snippet_and_stub_passes_shellcheck():
 def test_bats_suite_passes():
     result = subprocess.run(
         [_tool("bats"), "--print-output-on-failure", str(HERE)],
+        check=False,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, f"bats failed:\n{result.stdout}{result.stderr}"
-    assert re.search(r"^1\.\.(\d+)$", result.stdout, re.M), result.stdout
+    assert re.search(r"^1\.\.(\d+)$", result.stdout, re.MULTILINE), result.stdout
     assert "not ok" not in result.stdout
 
 
@@ -123,7 +126,7 @@ def test_cron_entry_runs_the_script_with_valid_arguments(tmp_path):
 
 def test_systemd_service_runs_the_script_with_valid_arguments(tmp_path):
     unit = (SHELL_DIR / "retrain.service").read_text()
-    exec_start = re.search(r"^ExecStart=/bin/bash -c '(.*)'$", unit, re.M)
+    exec_start = re.search(r"^ExecStart=/bin/bash -c '(.*)'$", unit, re.MULTILINE)
     assert exec_start, "ExecStart must be a single bash -c '...' line"
     command = exec_start.group(1).replace("$$", "$").replace("%%", "%")
     assert command.startswith("exec /opt/ml/bin/retrain.sh ")
@@ -133,7 +136,7 @@ def test_systemd_service_runs_the_script_with_valid_arguments(tmp_path):
     source = re.search(r"would pull s3://ml-data/ranker/dt=(\S+)", result.stderr)
     assert source and source.group(1) in _yesterdays(started), result.stderr
     # The service's writable paths must cover everything the command writes.
-    writable = re.search(r"^ReadWritePaths=(.*)$", unit, re.M).group(1).split()
+    writable = re.search(r"^ReadWritePaths=(.*)$", unit, re.MULTILINE).group(1).split()
     for path in ("/srv/models/ranker", "/var/lib/node_exporter/textfile"):
         assert path in writable
 
@@ -144,6 +147,7 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path):
         shutil.copy(SHELL_DIR / name, tmp_path / name)
     result = subprocess.run(
         ["systemd-analyze", "verify", "--man=no", "retrain.timer", "retrain.service"],
+        check=False,
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -160,7 +164,7 @@ def test_alert_rules_only_use_metrics_the_script_writes(tmp_path):
          "--data-source", "s3://ml-data/ranker/dt=2026-11-26", "--backoff", "0",
          "--lock-file", str(tmp_path / "lock"), "--log-dir", str(tmp_path / "log"),
          "--metrics-dir", str(tmp_path / "textfile")],
-        env=env, capture_output=True, text=True, timeout=30,
+        check=False, env=env, capture_output=True, text=True, timeout=30,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     prom = (tmp_path / "textfile" / "retrain_ranker.prom").read_text()
