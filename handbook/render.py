@@ -10,6 +10,7 @@ import jinja2
 from markdown.extensions.toc import slugify
 
 from .model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
+from .scoring import browser_rule
 from .validate import TIMELINE_DIAGRAM, DataSet
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -95,7 +96,8 @@ class Renderer:
                            diagram=self.diagram, clock=clock,
                            slug=lambda text: slugify(inline(text), "-"))
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
-                           interviewer=audience == INTERVIEWER, schedule=self.schedule())
+                           interviewer=audience == INTERVIEWER, schedule=self.schedule(),
+                           browser_rule=browser_rule)
         self.env = env
 
     # helpers the templates call
