@@ -114,6 +114,20 @@ def test_the_leak_test_would_catch_a_leak(built_sites, tmp_path):
     assert any(needle in text for text in candidate_site_text(site).values())
 
 
+def test_retired_and_leaked_questions_stay_off_the_run_sheet_and_part_pages(built_sites):
+    data = load_all(ROOT)
+    inactive = [q for q in data.questions if q.status != "active"]
+    assert {q.status for q in inactive} == {"retired", "leaked"}
+    pages = [built_sites / "interviewer" / "run-sheet" / "index.html"] + \
+        [built_sites / "interviewer" / "parts" / p.id / "index.html" for p in data.interview.parts]
+    for page in pages:
+        text = plain(page.read_text(encoding="utf-8"))
+        for q in inactive:
+            assert plain(html.escape(q.title)) not in text, f"{q.status} question {q.id} on {page}"
+    bank = plain((built_sites / "interviewer" / "bank" / "index.html").read_text(encoding="utf-8"))
+    assert all(plain(html.escape(q.title)) in bank for q in inactive)
+
+
 def test_no_generated_markdown_is_committed():
     tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert not [t for t in tracked if re.match(r"docs/interviewer/(parts|questions|exercises)/", t)]
