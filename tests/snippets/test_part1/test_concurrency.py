@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from snippets.part1.data_processor import DataTypeSpec, FieldSpec, Schema
 
 WORKERS = 8
-BATCHES_PER_WORKER = 100
+BATCHES_PER_WORKER = 50
 BATCH_SIZE = 40
 REGISTRARS = 2
 TYPES_PER_REGISTRAR = 50

@@ -17,7 +17,7 @@ N_RECORDS = 1_000_000
 MEMORY_BOUND = 32 * 2**20  # 32 MiB of peak-RSS growth for 1M records; holding them in a list needs > 150 MiB
 
 # Runs in a fresh interpreter so the peak RSS belongs to this workload alone. (tracemalloc would measure the
-# same thing but slows a 1M-record run about five-fold; test_peak_traced_memory_... below uses it at 40k.)
+# same thing but slows a 1M-record run about five-fold; test_peak_traced_memory_... below uses it at 30k.)
 CHILD = textwrap.dedent("""
     import json, resource, sys
     from snippets.part1.data_processor import DataProcessor, DataTypeSpec, FieldSpec, MissingPolicy, Schema
@@ -83,10 +83,10 @@ def _peak_traced_bytes(processor, make, n):
 
 
 def test_peak_traced_memory_depends_on_chunk_size_not_on_dataset_size(processor, make):
-    small = _peak_traced_bytes(processor, make, 4_000)
-    large = _peak_traced_bytes(processor, make, 40_000)
+    small = _peak_traced_bytes(processor, make, 3_000)
+    large = _peak_traced_bytes(processor, make, 30_000)
 
-    assert large < 2 * 2**20  # 2 MiB for 40k records: one 500-record chunk in flight
+    assert large < 2 * 2**20  # 2 MiB for 30k records: one 500-record chunk in flight
     assert large < 1.5 * small  # 10x the records, about the same peak
 
 
