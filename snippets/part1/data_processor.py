@@ -248,7 +248,9 @@ def one_of(*allowed: str) -> Check:
 @dataclass(frozen=True, slots=True)
 class DataTypeSpec:
     """Everything the processor knows about one data type: its schema and a chain of transforms.
-    A new type is a new DataTypeSpec passed to DataProcessor.register; the processor is not edited."""
+    A new type is a new DataTypeSpec passed to DataProcessor.register; the processor is not edited.
+    Transforms get a record the processor owns (they may mutate and return it) and must keep no state
+    between calls: every thread runs the same transform objects."""
 
     schema: Schema
     transforms: tuple[Transform, ...] = ()
@@ -369,6 +371,7 @@ class DataProcessor:
     def stats(self) -> Stats:
         return self._counters.snapshot()
 
+    # --8<-- [start:quarantine]
     def process_batch(self, records: Iterable[Any], *, batch_id: str | None = None) -> BatchResult:
         """Process one batch; records of different types may be mixed. Bad records are quarantined
         with a reason, never dropped silently; the batch itself only fails on a quarantine-rate breach."""
@@ -407,6 +410,7 @@ class DataProcessor:
                 "quarantined": len(result.quarantined), "received": result.received, "limit": limit})
             raise QuarantineRateExceededError(result, limit)
         return result
+    # --8<-- [end:quarantine]
 
     # --8<-- [start:streaming]
     def process_stream(self, records: Iterable[Any], *, chunk_size: int = 10_000) -> Iterator[BatchResult]:
