@@ -129,6 +129,7 @@ class Rubric(Node):
     recommendation: RecommendationRule
     differentiators: list[Line] = candidate(min_length=1)
     red_flags: list[Line] = Field(min_length=1)
+    history: list[HistoryEntry] = []  # rubric versions, oldest first (the "What changed" page)
 
 
 # --- questions ------------------------------------------------------------------------------------

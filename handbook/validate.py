@@ -257,6 +257,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     for i, m in enumerate(mins):
         if scores and not (scores[0] <= m <= scores[-1]):
             at(rb, ("recommendation", "thresholds", i, "min_score"), f"must lie on the scale 1-{scores[-1]}, got {m}")
+    _check_history(rubric.history, lambda j, m: at(rb, ("history", j, "version"), m))
 
     # questions
     seen: dict[str, str] = {}
@@ -283,6 +284,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                 at(rel, (*base, "exercise"), f"unknown exercise {q.exercise!r} (known: {', '.join(sorted(exercise_ids))})")
             if q.alternate_for and q.alternate_for not in all_ids:
                 at(rel, (*base, "alternate_for"), f"unknown question {q.alternate_for!r}")
+            _check_history(q.history, lambda j, m, base=base: at(rel, (*base, "history", j, "version"), m))
             for j, ref in enumerate(q.snippets):
                 _check_snippet(root, ref, lambda m, j=j: at(rel, (*base, "snippets", j), m))
             for j, fu in enumerate(q.follow_ups):
@@ -335,6 +337,18 @@ def _duplicates(ids: list[str], report) -> None:
         if x in seen:
             report(i)
         seen.add(x)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """'1.10' -> (1, 10): versions compare as numbers, so 1.10 comes after 1.9."""
+    return tuple(int(x) for x in version.split("."))
+
+
+def _check_history(entries, report) -> None:
+    for j in range(1, len(entries)):
+        before, now = entries[j - 1].version, entries[j].version
+        if version_key(now) < version_key(before):
+            report(j, f"history must be listed oldest first: {now} comes after {before}")
 
 
 def _check_snippet(root: Path, ref, report) -> None:
