@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, schema
+from . import build, diff, schema
 from .validate import DataError, load_all
 
 
@@ -43,6 +43,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build.build(args.root, (args.root / args.out).resolve(), sites)
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    try:
+        print(diff.report(args.root, args.base), end="")
+    except diff.DiffError as err:
+        print(f"handbook diff: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handbook", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
@@ -53,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build the sites with --strict into a temporary folder, swap in on success")
     p.add_argument("--site", choices=["all", *build.CONFIGS], default="all")
     p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    p = sub.add_parser("diff", help="summarise what changed in data/ since a git ref, as Markdown (for PR reviews)")
+    p.add_argument("base", metavar="BASE", help="git ref to compare the working tree with, e.g. origin/main")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
-    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build}
+    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff}
     return commands[args.command](args)

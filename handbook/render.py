@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 from markdown.extensions.toc import slugify
 
+from . import changes
 from .model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
 from .scoring import browser_rule
 from .validate import TIMELINE_DIAGRAM, DataSet
@@ -155,6 +156,13 @@ class Renderer:
         first = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").splitlines()[0]
         return first.lstrip("%").strip() if first.startswith("%%") else diagram_id
 
+    def releases(self) -> list[changes.Release]:
+        """This audience's question and rubric history grouped by version, newest first."""
+        return changes.releases(self.questions, self.rubric)
+
+    def lifecycle(self, q: Question) -> changes.Lifecycle:
+        return changes.lifecycle(q)
+
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
 
@@ -193,7 +201,7 @@ class Renderer:
 
 
 MARKER_SOURCES = {"rubric": "data/rubric.yml", "scorecard": "data/rubric.yml", "bank": "data/questions",
-                  "calibration": "data/questions", "practice": "data/exercises"}
+                  "calibration": "data/questions", "practice": "data/exercises", "changes": "data/questions"}
 
 
 def clock(minutes: int) -> str:

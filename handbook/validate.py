@@ -284,7 +284,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                 at(rel, (*base, "exercise"), f"unknown exercise {q.exercise!r} (known: {', '.join(sorted(exercise_ids))})")
             if q.alternate_for and q.alternate_for not in all_ids:
                 at(rel, (*base, "alternate_for"), f"unknown question {q.alternate_for!r}")
-            _check_history(q.history, lambda j, m, base=base: at(rel, (*base, "history", j, "version"), m))
+            _check_history(q.history, lambda j, m, rel=rel, base=base: at(rel, (*base, "history", j, "version"), m))
             for j, ref in enumerate(q.snippets):
                 _check_snippet(root, ref, lambda m, j=j: at(rel, (*base, "snippets", j), m))
             for j, fu in enumerate(q.follow_ups):
