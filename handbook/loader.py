@@ -51,6 +51,9 @@ def format_loc(loc: Loc) -> str:
     return out or "(file)"
 
 
+_PLAIN_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 class _Builder:
     """Turn a composed YAML node tree into values, recording lines and duplicate keys."""
 
@@ -62,6 +65,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Loc) -> object:
         self.lines[loc] = node.start_mark.line + 1
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            self._tag_problem(node, loc)
         if isinstance(node, yaml.MappingNode):
             out: dict[object, object] = {}
             for key_node, value_node in node.value:
@@ -84,39 +89,103 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-        return self._scalar.construct_object(node, deep=True)
+        try:
+            return self._scalar.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:  # a tag such as !!python/name or !custom
+            self._tag_problem(node, loc)
+            return node.value
+        except ValueError as exc:  # a timestamp-shaped scalar that is no date, e.g. 2026-13-45
+            self.problems.append(Problem(self.path, node.start_mark.line + 1, format_loc(loc),
+                                         f"{node.value} is not a real date ({exc})"))
+            return node.value
+
+    def _tag_problem(self, node: yaml.Node, loc: Loc) -> None:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.problems.append(Problem(self.path, node.start_mark.line + 1, format_loc(loc),
+                                     f"YAML tag {tag} is not allowed: write plain text, numbers, dates, lists and "
+                                     "mappings"))
+
+
+MAX_BYTES = 2 * 1024 * 1024  # the largest data file is ~60 kB; anything near this is a mistake or an attack
+MAX_DEPTH = 40  # the models nest 6 levels deep; deeper YAML would only exhaust the parser's recursion
+_BOMS = [(b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"), (b"\xff\xfe", "UTF-16"),
+         (b"\xfe\xff", "UTF-16")]
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A YAML feature the data files may not use (aliases, deep nesting)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader's composer, refusing aliases (no "billion laughs") and absurd nesting."""
+
+    _depth = 0
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise _Refused(None, None, "YAML aliases (*name) are not supported: write the value out in full", mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(None, None, f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+def _yaml_problem(rel: str, exc: yaml.YAMLError, text: str, prefix: str = "invalid YAML") -> Problem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return Problem(rel, line, "(file)", f"{prefix}: control character U+{ord(char):04X} is not allowed")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        if "found character '\\t' that cannot start any token" in str(exc.problem):
+            return Problem(rel, line, "(file)", f"{prefix}: a tab character; YAML indents with spaces only")
+        if exc.context == "expected a single document in the stream":
+            return Problem(rel, line, "(file)", f"{prefix}: a second document (`---`); a data file holds one document")
+        what = str(exc.problem or "syntax error") + (f" ({exc.context})" if exc.context else "")
+        return Problem(rel, line, "(file)", f"{prefix}: {what}")
+    return Problem(rel, 1, "(file)", f"{prefix}: {exc}")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} kB"
 
 
 def load(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML file. Returns the document, or None and the problems that stopped it."""
     rel = path.relative_to(root).as_posix() if path.is_absolute() else path.as_posix()
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return None, [Problem(rel, 1, "(file)", f"file is {_size(size)}; a data file may be at most "
+                                  f"{_size(MAX_BYTES)} (move long text into snippets/ or split the file)")]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(rel, 1, "(file)", f"cannot read file: {exc.strerror}")]
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return None, [Problem(rel, 1, "(file)", f"saved as {encoding} (it starts with a byte order mark); "
+                                  "save it as UTF-8")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, [Problem(rel, line, "(file)", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     header = text.split("\n", 1)[0]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        what = str(exc.problem or "syntax error") + (f" ({exc.context})" if exc.context else "")
-        return None, [Problem(rel, line, "(file)", f"invalid YAML: {what}")]
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        return None, [Problem(rel, 1, "(file)", f"invalid YAML: {exc}")]
+        return None, [_yaml_problem(rel, exc, text)]
     if node is None:
         return None, [Problem(rel, 1, "(file)", "file is empty")]
     builder = _Builder(rel)
     try:
         data = builder.build(node, ())
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return None, [Problem(rel, mark.line + 1 if mark else 1, "(file)", f"invalid YAML value: {exc}")]
+        return None, [_yaml_problem(rel, exc, text, "invalid YAML value")]
     return Document(rel, data, builder.lines, header), builder.problems

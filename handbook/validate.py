@@ -184,9 +184,10 @@ def load_all(root: Path) -> DataSet:
             problems.append(Problem(required, 1, "(file)", "required file is missing"))
 
     parsed: dict[str, object] = {}
+    reported = {(p.path, p.where) for p in problems}  # a value the loader refused needs no second message
     for rel, (doc, kind) in docs.items():
         obj, found = check_model(doc, kind)
-        problems += found
+        problems += [p for p in found if (p.path, p.where) not in reported]
         if obj is not None:
             parsed[rel] = obj
     interview = parsed.get("data/interview.yml")
@@ -227,7 +228,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     for i, part in enumerate(interview.parts):
         for j, area in enumerate(part.rubric_areas):
             if area not in area_ids:
-                at(iv, ("parts", i, "rubric_areas", j), f"unknown rubric area {area!r} (known: {', '.join(area_ids)})")
+                at(iv, ("parts", i, "rubric_areas", j), f"unknown rubric area {area!r} (known: {_known(area_ids)})")
 
     # rubric: weights, scale without a midpoint, anchors per score, thresholds
     weights = sum(a.weight for a in rubric.areas)
@@ -267,7 +268,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     for rel, qf in data.question_files.items():
         parts_with_files.add(qf.part)
         if qf.part not in part_ids:
-            at(rel, ("part",), f"unknown part {qf.part!r} (known: {', '.join(part_ids)})")
+            at(rel, ("part",), f"unknown part {qf.part!r} (known: {_known(part_ids)})")
         for i, q in enumerate(qf.questions):
             base = ("questions", i)
             data.sources[f"question:{q.id}"] = rel
@@ -276,7 +277,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
             seen.setdefault(q.id, rel)
             for j, area in enumerate(q.rubric_areas):
                 if area not in area_ids:
-                    at(rel, (*base, "rubric_areas", j), f"unknown rubric area {area!r} (known: {', '.join(area_ids)})")
+                    at(rel, (*base, "rubric_areas", j), f"unknown rubric area {area!r} (known: {_known(area_ids)})")
             for j, d in enumerate(q.diagrams):
                 if d != TIMELINE_DIAGRAM and not data.diagram_path(d).is_file():
                     at(rel, (*base, "diagrams", j), f"diagram {d!r} does not exist (expected diagrams/{d}.mmd)")
@@ -308,16 +309,20 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
         data.sources[f"exercise:{ex.id}"] = rel
         for j, pid in enumerate(ex.used_in):
             if pid not in part_ids:
-                at(rel, ("used_in", j), f"unknown part {pid!r} (known: {', '.join(part_ids)})")
+                at(rel, ("used_in", j), f"unknown part {pid!r} (known: {_known(part_ids)})")
         for field_name in ("starter_snippets", "reference_snippets"):
             for j, ref in enumerate(getattr(ex, field_name)):
                 _check_snippet(root, ref, lambda m, f=field_name, j=j: at(rel, (f, j), m))
         if ex.reviewed_file:
             target = root / ex.reviewed_file
-            if not target.is_file():
+            if ".." in Path(ex.reviewed_file).parts:
+                at(rel, ("reviewed_file",), f"snippet {ex.reviewed_file!r} must stay inside snippets/ (no '..')")
+            elif not target.is_file():
                 at(rel, ("reviewed_file",), f"snippet {ex.reviewed_file!r} does not exist")
+            elif (text := _read_text(target)) is None:
+                at(rel, ("reviewed_file",), f"snippet {ex.reviewed_file!r} is not UTF-8 text")
             else:
-                n = len(target.read_text(encoding="utf-8").splitlines())
+                n = len(text.splitlines())
                 for j, entry in enumerate(ex.answer_key):
                     for k, line in enumerate(entry.lines):
                         if line > n:
@@ -329,6 +334,10 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     data.sources["interview"] = iv
     data.sources["rubric"] = rb
     return out
+
+
+def _known(ids: list[str]) -> str:
+    return ", ".join(dict.fromkeys(ids))
 
 
 def _duplicates(ids: list[str], report) -> None:
@@ -351,10 +360,24 @@ def _check_history(entries, report) -> None:
             report(j, f"history must be listed oldest first: {now} comes after {before}")
 
 
+def _read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _check_snippet(root: Path, ref, report) -> None:
     path = root / ref.path
+    if ".." in Path(ref.path).parts:
+        report(f"snippet {ref.path!r} must stay inside snippets/ (no '..')")
+        return
     if not path.is_file():
         report(f"snippet {ref.path!r} does not exist")
         return
-    if ref.section and ref.section not in section_names(path.read_text(encoding="utf-8")):
+    text = _read_text(path)
+    if text is None:
+        report(f"snippet {ref.path!r} is not UTF-8 text")
+        return
+    if ref.section and ref.section not in section_names(text):
         report(f"snippet {ref.path!r} has no section {ref.section!r} (mark it with `--8<-- [start:{ref.section}]`)")

@@ -28,6 +28,9 @@ def apply_case(case: dict, root: Path) -> None:
         (root / rel).write_text(text, encoding="utf-8")
     for rel, b64 in (case.get("write_bytes") or {}).items():
         (root / rel).write_bytes(base64.b64decode(b64))
+    for rel, pad in (case.get("pad") or {}).items():  # grow a file without storing megabytes in the case
+        with (root / rel).open("a", encoding="utf-8") as f:
+            f.write(pad["text"] * pad["times"])
     for rel in case.get("delete") or []:
         (root / rel).unlink()
 
