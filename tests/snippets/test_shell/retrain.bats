@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
 # Behaviour of snippets/shell/retrain.sh against stub pull/train/evaluate commands.
+# Each @test runs in its own subshell, so exporting stub settings inside one test is meant to stay local:
+# shellcheck disable=SC2030,SC2031
 
 setup() {
   SCRIPT="$BATS_TEST_DIRNAME/../../../snippets/shell/retrain.sh"
@@ -220,7 +222,7 @@ no_leftovers() {
     STUB_CANDIDATE_METRIC=$m run "$SCRIPT" "${ARGS[@]}" --keep-releases 2
     [ "$status" -eq 0 ]
   done
-  [ "$(ls "$MODEL_DIR/releases" | wc -l)" -eq 2 ]
+  [ "$(find "$MODEL_DIR/releases" -mindepth 1 -maxdepth 1 | wc -l)" -eq 2 ]
   [ "$(cat "$MODEL_DIR/current/model.bin")" = 0.83 ]
   [ "$(cat "$MODEL_DIR/previous/model.bin")" = 0.82 ]
 }

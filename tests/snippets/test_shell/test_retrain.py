@@ -77,11 +77,12 @@ def _yesterdays(before: dt.datetime) -> set[str]:
     return {(t - dt.timedelta(days=1)).strftime("%Y-%m-%d") for t in (before, after)}
 
 
-def test_every_shell_snippet_and_stub_passes_shellcheck():
-    scripts = sorted(ROOT.glob("snippets/**/*.sh")) + sorted(p for p in STUBS.iterdir() if p.is_file())
+def test_every_shell_snippet_stub_and_bats_file_passes_shellcheck():
+    scripts = [*sorted(ROOT.glob("snippets/**/*.sh")), *sorted(p for p in STUBS.iterdir() if p.is_file()),
+               *sorted(HERE.glob("*.bats"))]
     assert SCRIPT in scripts
     result = subprocess.run(
-        [_tool("shellcheck"), "--severity=style", "--shell=bash", *map(str, scripts)],
+        [_tool("shellcheck"), "--severity=style", *map(str, scripts)],
         check=False,
         capture_output=True,
         text=True,
