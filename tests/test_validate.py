@@ -63,8 +63,8 @@ def test_broken_data_is_refused_with_exact_messages(case_file, tmp_path):
     assert lines[-1] == f"{n} problem{'s' if n != 1 else ''} found in data/"
 
 
-def test_there_are_at_least_fifteen_negative_cases():
-    assert len(NEGATIVE) >= 15
+def test_there_are_at_least_forty_negative_cases():
+    assert len(NEGATIVE) >= 40
 
 
 def test_the_seed_timing_of_75_minutes_is_rejected_for_a_60_minute_slot(tmp_path):
