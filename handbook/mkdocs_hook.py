@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -68,7 +69,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         except RenderError as err:
             raise PluginError(f"{page.file.src_uri}: {err}") from None
         if source is None:  # a written page with no marker: edit the page itself
-            docs = Path(config.docs_dir).resolve().relative_to(_state["root"]).as_posix()
+            docs = Path(os.path.relpath(config.docs_dir, Path(config.config_file_path).resolve().parent)).as_posix()
             source = f"{docs}/{page.file.src_uri}"
     if _state["edit_base"]:
         page.edit_url = _state["edit_base"] + source

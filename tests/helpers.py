@@ -29,7 +29,7 @@ def copy_valid(dest: Path) -> Path:
 def site_root(dest: Path, data_from: Path) -> Path:
     """A buildable project in dest: real configs, docs and package, with data/snippets/diagrams from data_from."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "mkdocs.candidate.yml", "docs", "handbook"):
+    for name in ("mkdocs.yml", "mkdocs.candidate.yml", "docs", "handbook", "overrides"):
         (dest / name).symlink_to(ROOT / name)
     for name in ("data", "snippets", "diagrams"):
         shutil.copytree(data_from / name, dest / name, symlinks=True)
