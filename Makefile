@@ -4,7 +4,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt scripts/install-actionlint.sh 2>/dev/null | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build validate schema test lint pdf bench linkcheck release lock clean help
+.PHONY: setup serve build validate schema test lint pdf a11y bench linkcheck release lock clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -31,6 +31,12 @@ schema: setup ## regenerate data/schemas/*.json after changing handbook/model.py
 
 test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
 	$(PY) -m pytest --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
+
+pdf: setup ## build the interviewer site, print the interviewer kit to site/interviewer-kit.pdf (headless Chromium)
+	$(PY) -m handbook pdf
+
+a11y: setup ## axe-core accessibility checks of the scorecard and candidate pages, and the keyboard-only scorecard test
+	$(PY) -m pytest --no-cov tests/test_accessibility.py
 
 lint: setup ## ruff on the package, tests and snippets
 	$(VENV)/bin/ruff check handbook tests snippets

@@ -52,6 +52,31 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_debrief(args: argparse.Namespace) -> int:
+    from . import debrief
+
+    try:
+        rubric = load_all(args.root).rubric
+    except DataError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    try:
+        cards = debrief.read_cards(args.cards, rubric)
+    except debrief.CardError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    sys.stdout.write(debrief.render(cards, rubric))
+    return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from . import pdf
+
+    return pdf.main(args.root, args.site, (args.root / args.out).resolve())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handbook", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
@@ -64,7 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
     p = sub.add_parser("diff", help="summarise what changed in data/ since a git ref, as Markdown (for PR reviews)")
     p.add_argument("base", metavar="BASE", help="git ref to compare the working tree with, e.g. origin/main")
+    p = sub.add_parser("debrief", help="combine a panel's exported scorecards (JSON) into a Markdown debrief sheet")
+    p.add_argument("cards", nargs="+", type=Path, metavar="CARD.json", help="scorecards exported from the scorecard page")
+    p = sub.add_parser("pdf", help="print the interviewer kit to a PDF with headless Chromium")
+    p.add_argument("--site", type=Path, help="an already built interviewer site (default: build it into site/)")
+    p.add_argument("--out", type=Path, default=Path("site/interviewer-kit.pdf"), help="default: site/interviewer-kit.pdf")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
-    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff}
+    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff,
+                "debrief": cmd_debrief, "pdf": cmd_pdf}
     return commands[args.command](args)

@@ -1,0 +1,98 @@
+"""Accessibility: axe-core finds no violation on the scorecard, the print kit and the candidate landing page, and
+an interviewer can fill in and export the whole scorecard with the keyboard alone."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from handbook import scoring
+from handbook.validate import load_all
+from tests import scorecard_page as card
+from tests.browser import PageWatch, browser, serve
+from tests.helpers import ROOT
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+# Every WCAG 2.x A/AA rule and axe's best practices (what Lighthouse's accessibility score is built from, and more).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+PAGES = [("interviewer", "scorecard/"), ("candidate", "")]  # the print kit: 40 s of axe on 70 pages of text
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser() as b:
+        yield b
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(json.dumps(n["target"]) for n in v["nodes"][:3])
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize(("site", "path"), PAGES)
+def test_page_has_no_axe_violations(built_sites, chromium, site, path):
+    with serve(built_sites / site) as base:
+        context = chromium.new_context()
+        page = context.new_page()
+        page.goto(f"{base}/{path}", wait_until="load")
+        if path == card.URL:  # check the filled-in state too: the veto message and export box appear then
+            assert violations(page) == []
+            rubric = load_all(ROOT).rubric
+            card.fill(page, card.vetoed(rubric), candidate="Ada", interviewer="Grace")
+            page.click("#scorecard-copy")
+        assert violations(page) == []
+        context.close()
+
+
+def test_scorecard_is_usable_with_the_keyboard_alone(built_sites, chromium):
+    rubric = load_all(ROOT).rubric
+    scores = {a.id: 1 + (i + 2) % 4 for i, a in enumerate(rubric.areas)}
+    with serve(built_sites / "interviewer") as base:
+        context = chromium.new_context()
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+        watch = PageWatch(context)
+        page = watch.page
+        page.goto(f"{base}/{card.URL}")
+        focused = "document.activeElement.id || document.activeElement.name"
+
+        def tab_to(target: str, limit: int = 120) -> None:
+            for _ in range(limit):
+                page.keyboard.press("Tab")
+                if page.evaluate(focused) == target:
+                    return
+            raise AssertionError(f"Tab never reaches {target}")
+
+        tab_to("scorecard-candidate")  # from the top of the page, through the site's header and navigation
+        page.keyboard.type("Ada Keyboard")
+        page.keyboard.press("Tab")
+        page.keyboard.type("Grace Keys")
+        for area in rubric.areas:
+            tab_to(f"score-{area.id}")  # Tab enters each radio group once
+            page.keyboard.press("Space")  # selects the first choice
+            for _ in range(scores[area.id] - 1):
+                page.keyboard.press("ArrowDown")  # moves and selects
+            page.keyboard.press("Tab")
+            assert page.evaluate(focused) == f"notes-{area.id}"
+            page.keyboard.type(f"typed notes for {area.id}")
+        expected = scoring.evaluate(rubric, scores)
+        assert card.shown(page) == (expected.display, expected.outcome)
+        for area in rubric.areas:
+            assert page.is_checked(f'input[name="score-{area.id}"][value="{scores[area.id]}"]')
+
+        tab_to("scorecard-copy")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.getElementById('scorecard-message').textContent.startsWith('Copied')")
+        markdown = page.evaluate("navigator.clipboard.readText()")
+        assert "Ada Keyboard" in markdown and f"{expected.display} → {expected.outcome}" in markdown
+
+        tab_to("scorecard-clear")
+        page.keyboard.press("Space")
+        assert card.shown(page) == ("–", "–")
+        assert page.input_value("#scorecard-candidate") == ""
+        assert watch.errors == [] and watch.foreign == []
+        context.close()
