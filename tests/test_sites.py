@@ -183,3 +183,33 @@ def test_a_failed_build_leaves_the_previous_site_untouched(broken_project):
     assert run_handbook("build", root=broken_project).returncode == 1
     after = {p: p.read_bytes() for p in (broken_project / "site").rglob("*") if p.is_file()}
     assert after == before
+
+
+CODE_SUFFIXES = {".py", ".sh", ".cron", ".service", ".timer", ".yml", ".yaml"}
+
+
+def test_every_code_snippet_is_embedded_in_a_page():
+    """Reference code nobody can see is code nobody reviews: every code file under snippets/ is on some page."""
+    from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
+
+    data = load_all(ROOT)
+    refs = {f"{NOTEBOOK_DIR}/{n}" for n in NOTEBOOKS}
+    for q in data.questions:
+        refs |= {r.path for r in q.snippets} | {r.path for f in q.follow_ups for r in f.see}
+    for ex in data.exercises.values():
+        refs |= {r.path for r in [*ex.starter_snippets, *ex.reference_snippets]} | ({ex.reviewed_file} - {None})
+    code = {p.relative_to(ROOT).as_posix() for p in (ROOT / "snippets").rglob("*")
+            if p.is_file() and p.suffix in CODE_SUFFIXES and "__pycache__" not in p.parts}
+    assert code, "no snippets found"
+    assert sorted(code - refs) == []
+
+
+def test_candidate_site_embeds_only_candidate_visible_snippets(built_sites):
+    data = load_all(ROOT)
+    starters = [r.path for ex in data.exercises.values() for r in ex.starter_snippets]
+    assert starters
+    texts = candidate_site_text(built_sites / "candidate")
+    for path in starters:
+        first_code_line = next(ln.strip() for ln in (ROOT / path).read_text().splitlines()
+                               if len(ln.strip()) > 30 and not ln.startswith(("#", '"""')))
+        assert any(plain(html.escape(first_code_line)) in t for t in texts.values()), f"{path} is not on the prep site"
