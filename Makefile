@@ -41,6 +41,9 @@ a11y: setup ## axe-core accessibility checks of the scorecard and candidate page
 lint: setup ## ruff on the package, tests and snippets
 	$(VENV)/bin/ruff check handbook tests snippets
 
+release: setup ## make release VERSION=1.4: mike-deploy both sites as 1.4 + latest to local branches (no push)
+	$(PY) -m handbook.release "$(VERSION)"
+
 lock: setup ## re-pin every transitive dependency into constraints.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 

@@ -191,16 +191,18 @@ def _cut(text: str, width: int = WIDTH) -> str:
 
 
 def shorten_pair(old: object, new: object, width: int = WIDTH) -> tuple[str, str]:
-    """Both values, each at most `width` characters; long values sharing a beginning start near their first
-    difference, so the shortened texts still show what changed."""
+    """Both values, each at most `width` characters. When the first difference lies beyond the window, both
+    start a little before it (with a leading ellipsis), so the shortened texts still show what changed."""
     a, b = show(old), show(new)
-    if len(a) > width or len(b) > width:
-        same = 0
-        while same < min(len(a), len(b)) and a[same] == b[same]:
-            same += 1
-        start = same - width // 4
-        if start > 10:
-            a, b = "…" + a[start:], "…" + b[start:]
+    if len(a) <= width and len(b) <= width:
+        return a, b
+    same = 0
+    while same < min(len(a), len(b)) and a[same] == b[same]:
+        same += 1
+    keep = width // 4  # unchanged characters shown before the difference
+    if same > width - keep:
+        start = min(same - keep, max(len(a), len(b)) - width + 1)
+        a, b = "…" + a[start:], "…" + b[start:]
     return _cut(a, width), _cut(b, width)
 
 

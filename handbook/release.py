@@ -1,0 +1,92 @@
+"""`make release VERSION=1.4`: deploy both sites with mike as version 1.4 and `latest`, to local branches only.
+
+- the candidate prep site to `gh-pages` (the branch GitHub Pages serves; the publish workflow pushes it);
+- the interviewer handbook to `interviewer-pages`, a branch of its own that is never pushed or served by Pages.
+  The two branches share no commits, so pushing `gh-pages` cannot carry interviewer content with it.
+
+Each branch gets `<version>/`, a `latest` alias, `versions.json` and a root `index.html` that redirects to
+`latest/`. The version selector is switched on for these builds only (HANDBOOK_VERSION_PROVIDER=mike, read by
+mkdocs.yml): a plain `make build` has no versions.json next to it, and asking for one would be a 404.
+Nothing is pushed: mike runs without --push.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .build import mkdocs_env
+
+VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
+ALIAS = "latest"
+# site -> (config, branch). The interviewer branch must never be gh-pages or any branch Pages could serve.
+SITES = {"candidate": ("mkdocs.candidate.yml", "gh-pages"), "interviewer": ("mkdocs.yml", "interviewer-pages")}
+# What a release is built from: it must be committed, so the version on the branch matches a commit.
+SOURCES = ("data", "snippets", "diagrams", "docs", "handbook", "mkdocs.yml", "mkdocs.candidate.yml")
+
+
+class ReleaseError(Exception):
+    """The release cannot start; the message says why in one line."""
+
+
+def release_env(root: Path) -> dict[str, str]:
+    env = mkdocs_env(root)
+    env["HANDBOOK_VERSION_PROVIDER"] = "mike"  # mkdocs.yml: extra.version.provider
+    bin_dir = str(Path(sys.executable).parent)  # mike runs `mkdocs` from PATH: use this venv's
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    return env
+
+
+def check(root: Path, version: str) -> None:
+    if not VERSION.fullmatch(version):
+        raise ReleaseError(f"VERSION must look like 1.4 or 1.4.2, got {version!r}; usage: make release VERSION=1.4")
+    status = subprocess.run(["git", "status", "--porcelain", "--", *SOURCES], cwd=root, capture_output=True,
+                            text=True, check=False)
+    if status.returncode != 0:
+        raise ReleaseError(f"{root} is not a git repository: {status.stderr.strip()}")
+    dirty = [line[3:] for line in status.stdout.splitlines()]
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise ReleaseError(f"uncommitted changes in {shown}: commit them first, a release is built from a commit")
+
+
+def redirects_to(root: Path, branch: str, alias: str) -> bool:
+    """Whether the branch's root index.html (mike's set-default page) already sends readers to alias/."""
+    shown = subprocess.run(["git", "show", f"{branch}:index.html"], cwd=root, capture_output=True, text=True,
+                           check=False)
+    return shown.returncode == 0 and f"url={alias}/" in shown.stdout
+
+
+def release(root: Path, version: str) -> None:
+    check(root, version)
+    env = release_env(root)
+    mike = [str(Path(sys.executable).parent / "mike")]
+    for site, (config, branch) in SITES.items():
+        print(f"{site} site {version} -> branch {branch}", flush=True)
+        commands = [[*mike, "deploy", "--config-file", config, "--branch", branch, "--update-aliases", version, ALIAS]]
+        if not redirects_to(root, branch, ALIAS):  # the first release; later ones would commit nothing
+            commands.append([*mike, "set-default", "--config-file", config, "--branch", branch, ALIAS])
+        for cmd in commands:
+            if subprocess.run(cmd, cwd=root, env=env, check=False).returncode != 0:
+                raise ReleaseError(f"`mike {' '.join(cmd[1:])}` failed (see above); branch {branch} is as mike left it")
+    print(f"released {version}: gh-pages (candidate site) and interviewer-pages (interviewer handbook), not pushed")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m handbook.release VERSION   (make release VERSION=1.4)", file=sys.stderr)
+        return 2
+    try:
+        release(Path.cwd(), args[0])
+    except ReleaseError as err:
+        print(f"release: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
