@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,23 +28,36 @@ class RenderError(Exception):
 
 # --- making YAML text safe Markdown ---------------------------------------------------------------
 
-_CODE = re.compile(r"(^```.*?^```[ \t]*$|`[^`\n]+`)", re.S | re.M)
-_SAFE_TARGET = r"(?!https?:|mailto:|#|/|\.)[a-zA-Z][a-zA-Z0-9+.-]*:"
-_UNSAFE_LINK = re.compile(r"\]\((?=\s*<?" + _SAFE_TARGET + ")")
-_UNSAFE_REF = re.compile(r"(?m)^(\s*)\[(?=[^\]\n]+\]:\s*<?" + _SAFE_TARGET + ")")
+# Only one-line code spans stay raw (Markdown escapes them wherever they land); a backslash before the backtick
+# makes it text in Markdown, so it is text here too. Fenced blocks are not code here: code lives in snippets/.
+_CODE = re.compile(r"((?<!\\)`[^`\n]+`)")
+_LINK = re.compile(r"\]\(|\]:")  # an inline link's or a reference definition's target follows
+_SCHEME = re.compile(r"[^/?#)]*?:")
+_ALLOWED_SCHEME = re.compile(r"(https?|mailto):")
+
+
+def _neutralise_link(chunk: str, match: re.Match) -> str:
+    """`](target` or `]: target` stays a link only to http(s), mailto, a fragment or a path; else `]` turns text."""
+    target = re.sub(r"[\s\\]", "", chunk[match.end(): match.end() + 200]).lower()  # browsers drop tabs/newlines
+    target = target.removeprefix("&lt;")
+    if _SCHEME.match(target) and not _ALLOWED_SCHEME.match(target):
+        return "&#93;" + match.group(0)[1:]
+    return match.group(0)
 
 
 def safe_markdown(text: str | None) -> str:
-    """Markdown from YAML with raw HTML, attribute lists, snippet includes and script links made inert text."""
+    """Markdown from YAML with raw HTML, entities, attribute lists, snippet includes, images and script links made
+    inert text. The result is safe wherever a template puts it: inline, in a list, in an admonition."""
     if not text:
         return ""
     out = []
     for i, chunk in enumerate(_CODE.split(text)):
-        if i % 2:  # code span or fence: Markdown escapes it already
+        if i % 2:  # a one-line code span: Markdown escapes it already
             out.append(chunk)
             continue
-        chunk = chunk.replace("<", "&lt;").replace("{", "&#123;").replace("}", "&#125;")
-        chunk = _UNSAFE_REF.sub(r"\1&#91;", _UNSAFE_LINK.sub("]&#40;", chunk))  # links only to http(s), mailto, #, paths
+        chunk = chunk.replace("&", "&amp;").replace("<", "&lt;").replace("{", "&#123;").replace("}", "&#125;")
+        chunk = chunk.replace("![", "!&#91;")  # no images: nothing may load from another host
+        chunk = _LINK.sub(lambda m, c=chunk: _neutralise_link(c, m), chunk)
         out.append(chunk)
     return "".join(out).strip()
 
@@ -140,7 +154,7 @@ class Renderer:
         lang = LANGUAGES.get(Path(ref.path).suffix, "text")
         target = f"{ref.path}:{ref.section}" if ref.section else ref.path
         title = ref.title or (f"{ref.path} ({ref.section})" if ref.section else ref.path)
-        title = title.replace('"', "'")
+        title = " ".join(title.split()).replace('"', "'")  # one line: a newline would end the fence header
         return f'```{lang} title="{title}"\n--8<-- "{target}"\n```'
 
     def diagram(self, diagram_id: str) -> str:
@@ -148,7 +162,9 @@ class Renderer:
             source = self.render("timeline.mmd.j2").strip()
         else:
             source = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").strip()
-        return f"```mermaid\n{source}\n```"
+        # mkdocs-mermaid2's fence copies the source into the page as raw HTML; Material hands mermaid the element's
+        # textContent, so escaping here shows mermaid the same source and the browser no markup from it
+        return f"```mermaid\n{html.escape(source, quote=False)}\n```"
 
     def diagram_title(self, diagram_id: str) -> str:
         if diagram_id == TIMELINE_DIAGRAM:

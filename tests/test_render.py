@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import markdown
 import pytest
 
-from handbook.model import (CANDIDATE, DEFAULT_AUDIENCE, INTERVIEWER, Exercise, Question, Rubric, audience_of,
-                            for_audience, interviewer_only_strings)
+from handbook.model import (CANDIDATE, DEFAULT_AUDIENCE, INTERVIEWER, Exercise, Question, Rubric, SnippetRef,
+                            audience_of, for_audience, interviewer_only_strings)
 from handbook.render import Renderer, RenderError, safe_markdown
 from handbook.validate import load_all
 from tests.helpers import ROOT, copy_valid
@@ -51,6 +52,83 @@ def test_hostile_yaml_text_renders_as_inert_text(text):
     assert not [k for k, _ in found.attrs if k.startswith("on")], html
     assert not [v for k, v in found.attrs if k == "href" and not v.startswith("http")], html
     assert "class DataProcessor" not in html  # the snippet include did not run
+
+
+SITE_EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "pymdownx.details", "pymdownx.highlight",
+                   "pymdownx.inlinehilite", "pymdownx.snippets", "pymdownx.superfences"]
+BYPASSES = [  # each once turned YAML text into live HTML or a script link on the built site
+    "\\`<img src=x onerror=alert(1)>`",  # an escaped backtick is no code span to Markdown
+    "[x](javascript&#58;alert(1))",  # the browser decodes the entity in href
+    "[x](&#106;avascript:alert(1))",
+    "[x](javascript\\:alert(1))",  # Markdown drops the backslash
+    "[x](java\nscript:alert(1))",  # browsers drop newlines from URLs
+    "> [x]: javascript:alert(1)\n>\n> [y][x]",  # a reference definition inside a quote
+    "- [x]: javascript:alert(1)\n\n[y][x]",  # ... or a list item
+    "[x]:\n  javascript:alert(1)\n\n[y][x]",
+    "![x](https://tracker.example/p.png)",  # an image loads from another host
+    "```python onclick=x\n<script>alert(1)</script>\n```",  # a fence header Markdown rejects
+    '```\n--8<-- "tests/fixtures/valid/snippets/demo/reference.py"\n```',  # a snippet include inside a fence
+]
+CONTEXTS = ["{}", "- **Why:** {}", "**How it runs.** {}", "!!! note\n    {}"]
+
+
+class Html(HTMLParser):
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.problems: list[str] = []
+        self.text = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in {"script", "img", "svg", "iframe", "object", "embed", "style"}:
+            self.problems.append(f"<{tag}>")
+        for k, v in attrs:
+            if k.startswith("on"):
+                self.problems.append(f"{tag} {k}=")
+            if k in {"href", "src"} and re.match(r"\s*[a-z][a-z0-9+.-]*:", v or "", re.IGNORECASE) and \
+                    not re.match(r"(https?|mailto):", v or ""):
+                self.problems.append(f"{tag} {k}={v}")
+
+    def handle_data(self, data):
+        self.text += data
+
+
+@pytest.mark.parametrize("context", CONTEXTS)
+@pytest.mark.parametrize("text", BYPASSES)
+def test_known_bypasses_stay_inert_wherever_a_template_puts_the_text(text, context):
+    """Rendered with the site's Markdown extensions, in each kind of place the templates put YAML text."""
+    page = context.format(safe_markdown(text).replace("\n", "\n    " if context.startswith("!!!") else "\n"))
+    html = markdown.markdown(page, extensions=SITE_EXTENSIONS,
+                             extension_configs={"pymdownx.snippets": {"base_path": [str(ROOT)]}})
+    found = Html(html)
+    assert found.problems == [], html
+    assert "x = 1" not in found.text  # the snippet include did not run
+
+
+def test_an_inline_link_to_a_page_or_site_still_works():
+    html = to_html("See [the rubric](../rubric/#weights), [docs](https://example.org/a:b) or [mail](mailto:a@b.c).")
+    assert '<a href="../rubric/#weights">the rubric</a>' in html
+    assert '<a href="https://example.org/a:b">docs</a>' in html
+    assert '<a href="mailto:a@b.c">mail</a>' in html
+
+
+def test_ampersands_and_entities_show_as_typed():
+    assert to_html("AWS & GCP, &lt;b&gt;") == "<p>AWS &amp; GCP, &amp;lt;b&amp;gt;</p>"
+
+
+def test_diagram_source_reaches_the_page_escaped(tmp_path):
+    """mkdocs-mermaid2 copies a fence into the page as raw HTML, so the renderer escapes it (mermaid reads text)."""
+    root = copy_valid(tmp_path / "repo")
+    (root / "diagrams" / "demo.mmd").write_text('graph TD\n  A["<img src=x onerror=alert(1)>"] --> B\n')
+    fence = Renderer(load_all(root), INTERVIEWER).diagram("demo")
+    assert fence == '```mermaid\ngraph TD\n  A["&lt;img src=x onerror=alert(1)&gt;"] --&gt; B\n```'
+
+
+def test_a_snippet_title_cannot_break_out_of_its_fence_header(tmp_path):
+    renderer = Renderer(load_all(copy_valid(tmp_path / "repo")), INTERVIEWER)
+    ref = SnippetRef(path="snippets/demo/starter.py", title='Starter\n--8<-- "data/rubric.yml"\n"x"')
+    assert renderer.snippet(ref) == ('```python title="Starter --8<-- \'data/rubric.yml\' \'x\'"\n'
+                                     '--8<-- "snippets/demo/starter.py"\n```')
 
 
 def test_script_tag_is_shown_as_text():
