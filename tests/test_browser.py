@@ -30,6 +30,9 @@ def test_every_page_renders_cleanly_offline(built_sites, site_name):
             watch.reset()
             watch.page.goto(f"{base}/{rel}", wait_until="load")
             if expected:
+                for i in range(expected):  # mermaid loads only when a diagram nears the viewport: visit each one
+                    watch.page.evaluate("i => document.querySelectorAll('.mermaid')[i].scrollIntoView()", i)
+                    watch.page.wait_for_timeout(30)
                 watch.page.wait_for_function(
                     """n => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
                            .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)

@@ -1,0 +1,545 @@
+"""`make bench`: build times against a plain Material site, page weight over gzip, Lighthouse; writes bench/report.json.
+
+Everything runs on a snapshot of the working tree (tracked and untracked, not ignored files) copied into
+bench/work.tmp/, so the one-line YAML edits of the rebuild benchmark never touch data/ and the notebook cache
+starts empty for every cold build. The printed table compares each target of issue 7 with what was measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+WORK = BENCH / "work.tmp"
+REPORT = BENCH / "report.json"
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROME_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CONFIGS = {"interviewer": "mkdocs.yml", "candidate": "mkdocs.candidate.yml"}
+# The one-line edit of the rebuild benchmark: the first part's title in this file gets " (rev N)".
+EDITED_DATA = "data/interview.yml"
+# Pages audited with Lighthouse: (label, site, path under the site). No page has a diagram in its first mobile
+# screen, so "diagram in view" opens the candidate home at the heading right above its timeline diagram: there the
+# diagram is on screen at load and mermaid's cost cannot hide below the fold.
+AUDITED = [
+    ("candidate landing", "candidate", ""),
+    ("question", "interviewer", "questions/data-processor/"),
+    ("diagram page", "interviewer", "parts/part3/"),
+    ("diagram in view", "candidate", "#format-and-timing"),
+    ("scorecard", "interviewer", "scorecard/"),
+]
+CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 95}
+BUILD_BUDGET_S = 10.0
+RATIO_BUDGET = 1.5
+OPEN_SHADOW_ROOTS = """
+const attach = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };
+"""
+SVG_COUNT = """() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+  .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)
+  .reduce((a, b) => a + b, 0)"""
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------- projects to build
+
+
+def snapshot(dest: Path) -> Path:
+    """Copy the working tree (what `git status` would commit, untracked included) into dest."""
+    shutil.rmtree(dest, ignore_errors=True)
+    names = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, check=True,
+                           capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, names):
+        src = ROOT / name
+        if not (src.exists() or src.is_symlink()):
+            continue  # deleted in the working tree
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target, follow_symlinks=False)
+    return dest
+
+
+PLAIN_CONFIG = """site_name: Plain Material site
+site_description: A plain Material site with ordinary Markdown pages, the baseline of make bench
+docs_dir: docs
+strict: true
+theme:
+  name: material
+  font: false
+  language: en
+  features: [navigation.sections, navigation.top, navigation.footer, content.code.copy, search.highlight]
+plugins:
+  - search
+markdown_extensions:
+  - admonition
+  - attr_list
+  - tables
+  - toc:
+      permalink: true
+  - pymdownx.details
+  - pymdownx.highlight:
+      anchor_linenums: true
+  - pymdownx.inlinehilite
+  - pymdownx.superfences
+"""
+
+PLAIN_SECTION = """## Section {k}: retries and timeouts
+
+A client calls the feature service with a **200 ms** budget and retries once on a timeout. Page {n} explains
+why the second attempt goes to another replica and why the budget is shared, not doubled; see
+[the previous page](../page-{prev:03d}/) for the load balancer settings.
+
+- p50 latency stays under 40 ms at 1,200 requests per second per replica
+- a retry storm starts when more than 5% of calls time out
+- the circuit breaker opens after 20 failures in 10 seconds
+
+| setting | value | why |
+|---|---|---|
+| connect timeout | 50 ms | a replica that does not accept in 50 ms is overloaded |
+| read timeout | 150 ms | leaves 50 ms of the budget for one retry |
+| max retries | 1 | more retries multiply load during an incident |
+
+```python
+def fetch(client, key, budget_ms=200):
+    deadline = time.monotonic() + budget_ms / 1000
+    for attempt in range(2):
+        try:
+            return client.get(key, timeout=deadline - time.monotonic())
+        except TimeoutError:
+            if attempt == 1:
+                raise
+```
+
+!!! note
+    Timeouts are measured from the caller's side; the server's own histogram misses queueing time.
+
+"""
+
+
+def plain_site(dest: Path, pages: int, sections: int = 3) -> Path:
+    """A Material site of `pages` ordinary Markdown pages in four sections (the baseline of the ratio)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "docs").mkdir(parents=True)
+    (dest / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    (dest / "docs" / "index.md").write_text("# Plain site\n\nThe home page.\n", encoding="utf-8")
+    for n in range(1, pages):  # index.md is page 0
+        folder = dest / "docs" / f"part{n % 4 + 1}"
+        folder.mkdir(exist_ok=True)
+        body = f"# Page {n}\n\nAn ordinary page of Markdown, number {n}.\n\n"
+        body += "".join(PLAIN_SECTION.format(k=k, n=n, prev=max(n - 1, 1)) for k in range(1, sections + 1))
+        (folder / f"page-{n:03d}.md").write_text(body, encoding="utf-8")
+    return dest
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+
+
+# ---------------------------------------------------------------- build timing
+
+
+def mkdocs_env() -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.setdefault("SOURCE_DATE_EPOCH", "1767225600")
+    return env
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cold_build(project: Path, config: str, out: Path) -> tuple[float, float]:
+    """One `mkdocs build --strict` in a new process with no notebook cache; returns (wall, CPU) seconds.
+    CPU time (the build and the notebook kernels it starts) barely moves when other work shares the machine."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config, "-d", str(out)]
+    cpu, start = children_cpu(), time.perf_counter()
+    result = subprocess.run(cmd, cwd=project, env=mkdocs_env(), capture_output=True, text=True, check=False)
+    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
+    if result.returncode != 0:
+        sys.exit(f"bench: {config} in {project} failed to build:\n{result.stderr[-3000:]}")
+    return round(elapsed, 3), round(cpu, 3)
+
+
+def edit_line(path: Path, run: int) -> str:
+    """The one-line edit: append ' (rev N)' to the first part title in data/interview.yml (a field both sites
+    show) or to the first sentence of a plain page; returns the new text, which the rebuilt site must contain."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    after = next((i for i, line in enumerate(lines) if line.startswith("parts:")), 0)
+    pattern = re.compile(r"^(\s+title: |An ordinary page of Markdown, number \d+)(.*?)(?: \(rev \d+\))?(\.?\n)$")
+    for i in range(after, len(lines)):
+        m = pattern.match(lines[i])
+        if m:
+            mark = f"(rev {run})"
+            lines[i] = f"{m.group(1)}{m.group(2)} {mark}{m.group(3)}"
+            path.write_text("".join(lines), encoding="utf-8")
+            return mark
+    raise SystemExit(f"bench: no line to edit in {path}")
+
+
+def rebuild_worker(config: str, edited: str, runs: int) -> None:
+    """Run inside the project: build once, then edit one line and rebuild the way `mkdocs serve` does."""
+    sys.path.insert(0, os.getcwd())
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = tempfile.mkdtemp(prefix="bench-serve-")
+    serve_url = "http://127.0.0.1:8000/"
+
+    def get_config():
+        cfg = load_config(config_file=config, site_dir=site_dir, strict=True)
+        cfg.site_url = serve_url
+        return cfg
+
+    first = get_config()
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first, serve_url=serve_url, dirty=False)  # the initial build of `mkdocs serve`
+    times = []
+    for run in range(1, runs + 1):
+        mark = edit_line(Path(edited), run)
+        start, cpu = time.perf_counter(), time.process_time()
+        build(get_config(), serve_url=serve_url, dirty=False)
+        times.append((round(time.perf_counter() - start, 3), round(time.process_time() - cpu, 3)))
+        if not any(mark in p.read_text(encoding="utf-8") for p in Path(site_dir).rglob("*.html")):
+            raise SystemExit(f"bench: the rebuild did not pick up the edit {mark!r} of {edited}")
+    first.plugins.on_shutdown()
+    shutil.rmtree(site_dir, ignore_errors=True)
+    print(json.dumps(times))
+
+
+def rebuilds(project: Path, config: str, edited: str, runs: int) -> list[tuple[float, float]]:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "_rebuild", config, edited, str(runs)]
+    result = subprocess.run(cmd, cwd=project, env=mkdocs_env(), capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        sys.exit(f"bench: rebuilds of {config} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- serving compressed
+
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map", ".py", ".ipynb")
+
+
+class GzipHandler(SimpleHTTPRequestHandler):
+    """Static files as a static host serves them: text gzipped when the client accepts it, 404.html on a miss."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                self.send_response(301)
+                self.send_header("Location", self.path.split("?")[0] + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                self.server.record(self.path, 0)
+                return
+            path = path / "index.html"
+        status = 200
+        if not path.is_file():
+            status, path = 404, Path(self.directory) / "404.html"
+            if not path.is_file():
+                self.send_error(404)
+                return
+        body = path.read_bytes()
+        ctype = self.guess_type(str(path))
+        gzipped = path.suffix in COMPRESSIBLE and "gzip" in self.headers.get("Accept-Encoding", "")
+        if gzipped:
+            body = self.server.gzip(path, body)
+        self.send_response(status)
+        self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Cache-Control", "max-age=600")
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.end_headers()
+        self.server.record(self.path, len(body))
+        if self.command == "HEAD":
+            return
+        self.wfile.write(body)
+
+
+class GzipServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, directory: Path):
+        super().__init__(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(directory)))
+        self._cache: dict[Path, bytes] = {}
+        self._lock = threading.Lock()
+        self.requests: list[tuple[str, int]] = []
+
+    def gzip(self, path: Path, body: bytes) -> bytes:
+        with self._lock:
+            if path not in self._cache:
+                self._cache[path] = gzip.compress(body, compresslevel=6, mtime=0)
+            return self._cache[path]
+
+    def record(self, path: str, size: int) -> None:
+        with self._lock:
+            self.requests.append((path, size))
+
+    def take(self) -> list[tuple[str, int]]:
+        with self._lock:
+            taken, self.requests = self.requests, []
+            return taken
+
+
+@contextmanager
+def serve(directory: Path):
+    server = GzipServer(directory)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server, f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ---------------------------------------------------------------- page weight
+
+
+def note_foreign(base: str, foreign: list[str], request) -> None:
+    if not request.url.startswith((base, "data:", "blob:")):
+        foreign.append(request.url)
+
+
+def page_weights(site: Path) -> list[dict]:
+    """Every page loaded in a fresh Chromium context: bytes over the wire (gzip) and requests until network idle;
+    for pages with diagrams also after scrolling each diagram into view until it is an SVG."""
+    from playwright.sync_api import sync_playwright
+
+    rows = []
+    with serve(site) as (server, base), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROME_FLAGS[1:])
+        try:
+            for path in html_pages(site):
+                rel = path.relative_to(site).as_posix()
+                url = base + rel.removesuffix("index.html")
+                diagrams = path.read_text(encoding="utf-8").count('<pre class="mermaid"')
+                context = browser.new_context()
+                context.add_init_script(OPEN_SHADOW_ROOTS)
+                page = context.new_page()
+                foreign: list[str] = []
+                page.on("request", functools.partial(note_foreign, base, foreign))
+                server.take()
+                # Material's search worker fetches the index after load; wait for it so every page counts it.
+                with page.expect_response(lambda r: r.url.endswith("search/search_index.json"), timeout=60_000):
+                    page.goto(url, wait_until="load")
+                page.wait_for_load_state("networkidle")
+                loaded = server.take()
+                row = {"page": url[len(base):] or "/", "bytes": sum(s for _, s in loaded), "requests": len(loaded),
+                       "diagrams": diagrams, "foreign_requests": foreign}
+                if diagrams:
+                    for i in range(diagrams):
+                        page.evaluate("i => document.querySelectorAll('.mermaid')[i]?.scrollIntoView()", i)
+                        page.wait_for_timeout(100)
+                    page.wait_for_function(f"n => ({SVG_COUNT})() >= n", arg=diagrams, timeout=60_000)
+                    page.wait_for_load_state("networkidle")
+                    scrolled = loaded + server.take()
+                    row["bytes_after_scroll"] = sum(s for _, s in scrolled)
+                    row["requests_after_scroll"] = len(scrolled)
+                rows.append(row)
+                context.close()
+        finally:
+            browser.close()
+    return rows
+
+
+# ---------------------------------------------------------------- Lighthouse
+
+
+def lighthouse(url: str, out: Path) -> dict:
+    """One Lighthouse (mobile, default simulated throttling) run; category scores 0-100 and failing audits."""
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
+    cmd = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
+           f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROME_FLAGS)}"]
+    result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+    if result.returncode != 0 or not out.is_file():
+        return {"error": (result.stderr or result.stdout)[-2000:]}
+    lhr = json.loads(out.read_text(encoding="utf-8"))
+    scores = {cid: round(cat["score"] * 100) if cat["score"] is not None else None
+              for cid, cat in lhr["categories"].items()}
+    failing = {}
+    for cid, cat in lhr["categories"].items():
+        for ref in cat["auditRefs"]:
+            audit = lhr["audits"][ref["id"]]
+            if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+                failing.setdefault(cid, []).append(f"{ref['id']} ({audit.get('displayValue') or audit['score']})")
+    metrics = {k: lhr["audits"][k].get("numericValue") for k in
+               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift",
+                "speed-index") if k in lhr["audits"]}
+    return {"scores": scores, "failing_audits": failing, "metrics": metrics,
+            "benchmark_index": lhr.get("environment", {}).get("benchmarkIndex"),
+            "runtime_error": lhr.get("runtimeError", {}).get("message")}
+
+
+def audit_pages(sites: dict[str, Path], runs: int) -> list[dict]:
+    if not LIGHTHOUSE.exists():
+        sys.exit("bench: node_modules/.bin/lighthouse is missing: run `npm ci` (make bench does)")
+    results = []
+    for label, site, rel in AUDITED:
+        entry = {"label": label, "site": site, "page": "/" + rel}
+        if not (sites[site] / rel.split("#")[0] / "index.html").is_file():
+            entry["error"] = f"{site} site has no page {rel or '/'}"
+            results.append(entry)
+            continue
+        with serve(sites[site]) as (_, base):
+            runs_out = [lighthouse(base + rel, WORK / f"lighthouse-{label.replace(' ', '-')}-{i}.json")
+                        for i in range(runs)]
+        good = [r for r in runs_out if "scores" in r]
+        if not good:
+            entry["error"] = runs_out[0].get("error", "lighthouse failed")
+        else:
+            entry["runs"] = good
+            entry["scores"] = {c: statistics.median(r["scores"][c] for r in good) for c in CATEGORIES}
+            entry["failing_audits"] = good[0]["failing_audits"]
+        log(f"  lighthouse {label}: {entry.get('scores') or entry.get('error')}")
+        results.append(entry)
+    return results
+
+
+# ---------------------------------------------------------------- report
+
+
+def median(xs: list[float]) -> float:
+    return round(statistics.median(xs), 2)
+
+
+def targets(builds: dict, weights: dict[str, list[dict]], audits: list[dict]) -> list[dict]:
+    rows = []
+    total = sum(b["cold_median_s"] for b in builds.values())
+    cpu = sum(b["cold_cpu_median_s"] for b in builds.values())
+    rows.append({"target": "both sites cold build, together", "want": f"< {BUILD_BUDGET_S:.0f} s",
+                 "actual": f"{total:.1f} s ({cpu:.1f} s CPU)", "pass": total < BUILD_BUDGET_S})
+    for site in CONFIGS:
+        for kind in ("cold", "rebuild"):
+            ratio = builds[site][f"{kind}_ratio"]
+            rows.append({"target": f"{site} {kind} / plain site", "want": f"<= {RATIO_BUDGET}x",
+                         "actual": f"{ratio:.2f}x ({builds[site][f'{kind}_median_s']:.1f} s vs "
+                                   f"{builds[site][f'plain_{kind}_median_s']:.1f} s)",
+                         "pass": ratio <= RATIO_BUDGET})
+    foreign = sorted({u for rows_ in weights.values() for r in rows_ for u in r["foreign_requests"]})
+    pages = sum(len(rows_) for rows_ in weights.values())
+    rows.append({"target": f"requests off 127.0.0.1 ({pages} pages)", "want": "0",
+                 "actual": str(len(foreign)) + (f" {foreign[:3]}" if foreign else ""), "pass": not foreign})
+    for entry in audits:
+        for cat, floor in CATEGORIES.items():
+            score = entry.get("scores", {}).get(cat)
+            rows.append({"target": f"Lighthouse {cat}: {entry['label']} ({entry['site']} {entry['page']})",
+                         "want": f">= {floor}", "actual": entry.get("error", "?") if score is None else f"{score:g}",
+                         "pass": score is not None and score >= floor})
+    return rows
+
+
+def print_table(rows: list[dict], header: tuple[str, ...], keys: tuple[str, ...]) -> None:
+    cells = [[("PASS" if r[k] else "FAIL") if isinstance(r[k], bool) else str(r[k]) for k in keys] for r in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) if cells else len(h) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    print("  ".join("-" * w for w in widths))
+    for c in cells:
+        print("  ".join(v.ljust(w) for v, w in zip(c, widths)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per build timing (median taken; default 3)")
+    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (median; default 1)")
+    parser.add_argument("--skip-lighthouse", action="store_true", help="only build times and page weight")
+    args = parser.parse_args(argv)
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    load_before = os.getloadavg()
+    project = snapshot(WORK / "project")
+    log(f"snapshot of the working tree in {project}")
+    builds: dict[str, dict] = {}
+    sites: dict[str, Path] = {}
+    for site, config in CONFIGS.items():
+        out, plain_out = WORK / "site" / site, WORK / "site" / f"plain-{site}"
+        cold_build(project, config, out)  # counts the pages; also warms the OS file cache for both sides
+        pages = len(html_pages(out))
+        plain = plain_site(WORK / f"plain-{site}", pages)
+        cold_build(plain, "mkdocs.yml", plain_out)
+        assert len(html_pages(plain_out)) == pages, "the plain site must have as many pages as ours"
+        ours, base = [], []
+        for _ in range(args.runs):  # interleaved, so a change in machine load hits both sides alike
+            ours.append(cold_build(project, config, out))
+            base.append(cold_build(plain, "mkdocs.yml", plain_out))
+        original = (project / EDITED_DATA).read_bytes()
+        rebuild = rebuilds(project, config, EDITED_DATA, args.runs)
+        (project / EDITED_DATA).write_bytes(original)
+        plain_rebuild = rebuilds(plain, "mkdocs.yml", "docs/part2/page-001.md", args.runs)
+        b = {"pages": pages,
+             "cold_runs_s": [w for w, _ in ours], "cold_cpu_runs_s": [c for _, c in ours],
+             "plain_cold_runs_s": [w for w, _ in base], "plain_cold_cpu_runs_s": [c for _, c in base],
+             "rebuild_runs_s": [w for w, _ in rebuild], "rebuild_cpu_runs_s": [c for _, c in rebuild],
+             "plain_rebuild_runs_s": [w for w, _ in plain_rebuild],
+             "plain_rebuild_cpu_runs_s": [c for _, c in plain_rebuild]}
+        for kind in ("cold", "rebuild"):
+            for unit in ("", "cpu_"):
+                b[f"{kind}_{unit}median_s"] = median(b[f"{kind}_{unit}runs_s"])
+                b[f"plain_{kind}_{unit}median_s"] = median(b[f"plain_{kind}_{unit}runs_s"])
+                b[f"{kind}_{unit}ratio"] = round(b[f"{kind}_{unit}median_s"] / b[f"plain_{kind}_{unit}median_s"], 2)
+        builds[site] = b
+        sites[site] = out
+        log(f"{site}: {pages} pages, cold {b['cold_median_s']} s / {b['cold_cpu_median_s']} s CPU "
+            f"(plain {b['plain_cold_median_s']} s / {b['plain_cold_cpu_median_s']} s CPU), "
+            f"rebuild {b['rebuild_median_s']} s (plain {b['plain_rebuild_median_s']} s)")
+
+    weights = {site: page_weights(path) for site, path in sites.items()}
+    audits = [] if args.skip_lighthouse else audit_pages(sites, args.lighthouse_runs)
+    rows = targets(builds, weights, audits)
+    report = {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_before": load_before, "load_average_after": os.getloadavg()},
+        "runs": args.runs, "lighthouse_runs": args.lighthouse_runs,
+        "builds": builds, "page_weight": weights, "lighthouse": audits, "targets": rows,
+    }
+    REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+    for site, rows_ in weights.items():
+        print(f"\nPage weight, {site} site (gzip, fresh cache, until network idle)")
+        shown = [{"page": r["page"], "kb": f"{r['bytes'] / 1024:.0f}", "requests": r["requests"],
+                  "diagrams": r["diagrams"] or "",
+                  "kb_scrolled": f"{r['bytes_after_scroll'] / 1024:.0f}" if r["diagrams"] else "",
+                  "requests_scrolled": r.get("requests_after_scroll", "")} for r in rows_]
+        print_table(shown, ("page", "KB", "requests", "diagrams", "KB after scroll", "requests after scroll"),
+                    ("page", "kb", "requests", "diagrams", "kb_scrolled", "requests_scrolled"))
+    print(f"\nTargets (load average {load_before[0]:.1f} before, {report['machine']['load_average_after'][0]:.1f} "
+          f"after; {os.cpu_count()} CPUs)")
+    print_table(rows, ("target", "want", "actual", "pass"), ("target", "want", "actual", "pass"))
+    print(f"\nwrote {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "_rebuild":
+        rebuild_worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    else:
+        sys.exit(main())

@@ -1,0 +1,70 @@
+"""docs/assets/javascripts/mermaid-loader.js: mermaid's 3.5 MB download waits until a diagram nears the viewport,
+except on pages laid out for paper, which must print with their diagrams drawn."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
+
+pytestmark = pytest.mark.browser
+
+SVGS = """() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
+  .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)
+  .reduce((a, b) => a + b, 0)"""
+
+
+def diagrams_in(path) -> int:
+    return len(re.findall(r'<pre class="mermaid"', path.read_text(encoding="utf-8")))
+
+
+def mermaid_downloads(requests: list[str]) -> int:
+    return sum(url.endswith("/mermaid.min.js") for url in requests)
+
+
+@pytest.fixture(scope="module")
+def phone(built_sites):
+    """A phone-sized page on the served sites, recording every request URL."""
+    with serve(built_sites) as base, browser() as b:
+        context = b.new_context(viewport={"width": 412, "height": 600})
+        context.add_init_script(OPEN_SHADOW_ROOTS)
+        watch = PageWatch(context)
+        watch.requests = []
+        watch.page.on("request", lambda r: watch.requests.append(r.url))
+        yield base, watch
+        context.close()
+
+
+def test_mermaid_is_not_downloaded_until_a_diagram_nears_the_screen(built_sites, phone):
+    base, watch = phone
+    page = built_sites / "candidate" / "index.html"
+    assert diagrams_in(page) >= 1
+    watch.page.goto(f"{base}/candidate/", wait_until="networkidle")
+    top = watch.page.evaluate("document.querySelector('.mermaid').getBoundingClientRect().top")
+    assert top > 2 * 600, "the candidate home's diagram must start below the second screen for this test to mean much"
+    assert mermaid_downloads(watch.requests) == 0
+    assert watch.page.evaluate(SVGS) == 0
+
+    watch.page.evaluate("document.querySelector('.mermaid').scrollIntoView()")
+    watch.page.wait_for_function(f"({SVGS})() >= {diagrams_in(page)}", timeout=30_000)
+    assert mermaid_downloads(watch.requests) == 1
+    assert watch.errors == []
+    assert watch.foreign == []
+
+
+def test_the_print_kit_draws_every_diagram_without_scrolling(built_sites, phone):
+    base, watch = phone
+    page = built_sites / "interviewer" / "print-kit" / "index.html"
+    if not page.exists():
+        pytest.skip("no print kit in this build")
+    expected = diagrams_in(page)
+    assert expected >= 2
+    watch.reset()
+    watch.requests.clear()
+    watch.page.goto(f"{base}/interviewer/print-kit/", wait_until="load")
+    watch.page.wait_for_function(f"({SVGS})() >= {expected}", timeout=60_000)
+    assert watch.page.evaluate("scrollY") == 0
+    assert mermaid_downloads(watch.requests) == 1
+    assert watch.errors == []
