@@ -44,6 +44,10 @@ lint: setup ## ruff on the package, tests and snippets
 release: setup ## make release VERSION=1.4: mike-deploy both sites as 1.4 + latest to local branches (no push)
 	$(PY) -m handbook.release "$(VERSION)"
 
+bench: setup ## build times vs a plain Material site, page weight, Lighthouse (needs node, chromium); writes bench/report.json
+	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 lock: setup ## re-pin every transitive dependency into constraints.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 
