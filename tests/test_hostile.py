@@ -50,8 +50,9 @@ BLOCK = [  # several lines: only fields that take more than a line of text
     "# Heading { #h onclick=\"window.__pwned=1\" }",
     "!!! note \"<img src=x onerror=window.__pwned=1>\"\n    body",
 ]
+BREAKOUT = "\n```\n" + SCRIPT + "\n```\n"  # a "one-line" field with line breaks: must not end a fence it lands in
 FULL = "\n\n".join(INLINE + BLOCK)
-SHORT = " ".join(INLINE)
+SHORT = " ".join(INLINE[:-1]) + BREAKOUT  # for fields of at most 500 characters (titles, list items)
 
 # optional fields the fixture leaves out, added so their templates are exercised too
 EXTRAS = {
