@@ -109,7 +109,8 @@ def test_the_leak_test_would_catch_a_leak(built_sites, tmp_path):
     subprocess.run(["cp", "-r", str(built_sites / "candidate"), str(site)], check=True)
     secret = next(s for s in hidden_strings(ROOT) if len(s.split()) > 6)
     page = site / "index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"<p>{html.escape(secret)}</p></article>"))
+    rendered = markdown.markdown(safe_markdown(secret), extensions=["tables"])  # as a template would render it
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"{rendered}</article>"))
     needle = visible_text_of_field(secret)
     assert any(needle in text for text in candidate_site_text(site).values())
 
