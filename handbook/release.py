@@ -7,7 +7,8 @@
 Each branch gets `<version>/`, a `latest` alias, `versions.json` and a root `index.html` that redirects to
 `latest/`. The version selector is switched on for these builds only (HANDBOOK_VERSION_PROVIDER=mike, read by
 mkdocs.yml): a plain `make build` has no versions.json next to it, and asking for one would be a 404.
-Nothing is pushed: mike runs without --push.
+Nothing is pushed: mike runs without --push. mike builds each site into its config's site_dir (site/candidate,
+site/interviewer) before committing it, so a release also replaces what `make build` left there.
 """
 
 from __future__ import annotations
