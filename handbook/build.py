@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -10,6 +11,9 @@ import tempfile
 from pathlib import Path
 
 CONFIGS = {"interviewer": "mkdocs.yml", "candidate": "mkdocs.candidate.yml"}
+# nbconvert settings for executed notebooks: one output per stream, however the kernel happened to flush it
+JUPYTER_CONFIG = Path(__file__).parent / "jupyter"
+_CELL_ID = re.compile(r'id="cell-id=[0-9a-f]{8}"')
 
 
 def source_date_epoch(root: Path) -> str:
@@ -26,7 +30,16 @@ def mkdocs_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(JUPYTER_CONFIG), env.get("JUPYTER_CONFIG_PATH")) if p)
     return env
+
+
+def number_notebook_cells(site: Path) -> None:
+    """jupytext gives each cell of a .py notebook a random id; number them in page order instead."""
+    for page in site.glob("notebooks/**/*.html"):
+        text = page.read_text(encoding="utf-8")
+        numbers = iter(range(1, 1_000_000))
+        page.write_text(_CELL_ID.sub(lambda _, n=numbers: f'id="cell-id={next(n)}"', text), encoding="utf-8")
 
 
 def build(root: Path, out: Path, sites: list[str]) -> int:
@@ -38,10 +51,11 @@ def build(root: Path, out: Path, sites: list[str]) -> int:
             tmp = Path(tempfile.mkdtemp(prefix=f".build-{site}-", dir=out))
             staged[site] = tmp
             cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", CONFIGS[site], "-d", str(tmp)]
-            result = subprocess.run(cmd, cwd=root, env=mkdocs_env(root))
+            result = subprocess.run(cmd, cwd=root, env=mkdocs_env(root), check=False)
             if result.returncode != 0:
                 print(f"{site} site: build failed; {out / site} was left as it was", file=sys.stderr)
                 return 1
+            number_notebook_cells(tmp)
         for site, tmp in staged.items():
             target = out / site
             old = out / f".old-{site}"

@@ -287,10 +287,12 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                 at(rel, (*base, "alternate_for"), f"unknown question {q.alternate_for!r}")
             _check_history(q.history, lambda j, m, rel=rel, base=base: at(rel, (*base, "history", j, "version"), m))
             for j, ref in enumerate(q.snippets):
-                _check_snippet(root, ref, lambda m, j=j: at(rel, (*base, "snippets", j), m))
+                if problem := _snippet_problem(root, ref):
+                    at(rel, (*base, "snippets", j), problem)
             for j, fu in enumerate(q.follow_ups):
                 for k, ref in enumerate(fu.see):
-                    _check_snippet(root, ref, lambda m, j=j, k=k: at(rel, (*base, "follow_ups", j, "see", k), m))
+                    if problem := _snippet_problem(root, ref):
+                        at(rel, (*base, "follow_ups", j, "see", k), problem)
             for j, sample in enumerate(q.calibration):
                 for area, score in sample.scores.items():
                     if area not in area_ids:
@@ -312,7 +314,8 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                 at(rel, ("used_in", j), f"unknown part {pid!r} (known: {_known(part_ids)})")
         for field_name in ("starter_snippets", "reference_snippets"):
             for j, ref in enumerate(getattr(ex, field_name)):
-                _check_snippet(root, ref, lambda m, f=field_name, j=j: at(rel, (f, j), m))
+                if problem := _snippet_problem(root, ref):
+                    at(rel, (field_name, j), problem)
         if ex.reviewed_file:
             target = root / ex.reviewed_file
             if ".." in Path(ex.reviewed_file).parts:
@@ -367,17 +370,11 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _check_snippet(root: Path, ref, report) -> None:
+def _snippet_problem(root: Path, ref) -> str | None:
+    """Why a snippet reference does not resolve, or None."""
     path = root / ref.path
-    if ".." in Path(ref.path).parts:
-        report(f"snippet {ref.path!r} must stay inside snippets/ (no '..')")
-        return
     if not path.is_file():
-        report(f"snippet {ref.path!r} does not exist")
-        return
-    text = _read_text(path)
-    if text is None:
-        report(f"snippet {ref.path!r} is not UTF-8 text")
-        return
-    if ref.section and ref.section not in section_names(text):
-        report(f"snippet {ref.path!r} has no section {ref.section!r} (mark it with `--8<-- [start:{ref.section}]`)")
+        return f"snippet {ref.path!r} does not exist"
+    if ref.section and ref.section not in section_names(path.read_text(encoding="utf-8")):
+        return f"snippet {ref.path!r} has no section {ref.section!r} (mark it with `--8<-- [start:{ref.section}]`)"
+    return None

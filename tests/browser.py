@@ -75,7 +75,7 @@ class PageWatch:
 
     def _request(self, request) -> None:
         url = request.url
-        if not (url.startswith("http://127.0.0.1:") or url.startswith("data:") or url.startswith("blob:")):
+        if not url.startswith(("http://127.0.0.1:", "data:", "blob:")):
             self.foreign.append(url)
 
     def reset(self) -> None:

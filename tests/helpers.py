@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
 
@@ -16,7 +15,8 @@ VALID = ROOT / "tests" / "fixtures" / "valid"
 def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
     """Run `python -m handbook ...` as a user would, capturing its output."""
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
-                          capture_output=True, text=True, cwd=root, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                          capture_output=True, text=True, cwd=root, check=False,
+                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
 
 
 def copy_valid(dest: Path) -> Path:

@@ -12,7 +12,7 @@ from handbook.validate import load_all
 from tests.helpers import ROOT
 
 DATA = load_all(ROOT)
-PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum|add more here|coming soon)\b", re.I)
+PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum|add more here|coming soon)\b", re.IGNORECASE)
 
 
 def norm(text: str) -> str:

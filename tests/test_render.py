@@ -8,8 +8,18 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from handbook.model import (CANDIDATE, DEFAULT_AUDIENCE, INTERVIEWER, Exercise, Question, Rubric, SnippetRef,
-                            audience_of, for_audience, interviewer_only_strings)
+from handbook.model import (
+    CANDIDATE,
+    DEFAULT_AUDIENCE,
+    INTERVIEWER,
+    Exercise,
+    Question,
+    Rubric,
+    SnippetRef,
+    audience_of,
+    for_audience,
+    interviewer_only_strings,
+)
 from handbook.render import Renderer, RenderError, safe_markdown
 from handbook.validate import load_all
 from tests.helpers import ROOT, copy_valid

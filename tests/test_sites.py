@@ -130,7 +130,7 @@ def test_retired_and_leaked_questions_stay_off_the_run_sheet_and_part_pages(buil
 
 
 def test_no_generated_markdown_is_committed():
-    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    tracked = subprocess.run(["git", "ls-files", "docs"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     assert not [t for t in tracked if re.match(r"docs/interviewer/(parts|questions|exercises)/", t)]
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.helpers import ROOT, copy_valid, run_handbook
 
 from handbook import cli, schema
+from tests.helpers import ROOT, copy_valid, run_handbook
 
 NEGATIVE = sorted((ROOT / "tests" / "fixtures" / "negative").glob("*.yml"))
 
