@@ -11,7 +11,8 @@ import tempfile
 from pathlib import Path
 
 CONFIGS = {"interviewer": "mkdocs.yml", "candidate": "mkdocs.candidate.yml"}
-# nbconvert settings for executed notebooks: one output per stream, however the kernel happened to flush it
+# nbconvert settings for executed notebooks: nbconvert's default preprocessors (7.x), but streams are coalesced
+# AFTER execution, so a print shows as one output however the kernel happened to flush it
 JUPYTER_CONFIG = Path(__file__).parent / "jupyter"
 _CELL_ID = re.compile(r'id="cell-id=[0-9a-f]{8}"')
 
@@ -50,9 +51,13 @@ def build(root: Path, out: Path, sites: list[str]) -> int:
         for site in sites:
             tmp = Path(tempfile.mkdtemp(prefix=f".build-{site}-", dir=out))
             staged[site] = tmp
-            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", CONFIGS[site], "-d", str(tmp)]
-            result = subprocess.run(cmd, cwd=root, env=mkdocs_env(root), check=False)
+            # not --quiet: it silences warnings before --strict can count them, so a broken link would pass
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", CONFIGS[site], "-d", str(tmp)]
+            result = subprocess.run(cmd, cwd=root, env=mkdocs_env(root), check=False, capture_output=True, text=True)
             if result.returncode != 0:
+                for line in (result.stdout + result.stderr).splitlines():
+                    if line.strip() and not line.startswith(("INFO", "[IPKernelApp]")):
+                        print(line, file=sys.stderr)
                 print(f"{site} site: build failed; {out / site} was left as it was", file=sys.stderr)
                 return 1
             number_notebook_cells(tmp)
