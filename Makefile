@@ -48,6 +48,9 @@ bench: setup ## build times vs a plain Material site, page weight, Lighthouse (n
 	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+linkcheck: build ## check every internal link and anchor of both sites; list external links in site/external-links.txt and request them (needs network; never part of make test)
+	$(PY) -m handbook linkcheck
+
 lock: setup ## re-pin every transitive dependency into constraints.txt
 	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 

@@ -77,6 +77,12 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return pdf.main(args.root, args.site, (args.root / args.out).resolve())
 
 
+def cmd_linkcheck(args: argparse.Namespace) -> int:
+    from . import linkcheck
+
+    return linkcheck.main(args.root, check_external=not args.no_external)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handbook", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
@@ -94,8 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("pdf", help="print the interviewer kit to a PDF with headless Chromium")
     p.add_argument("--site", type=Path, help="an already built interviewer site (default: build it into site/)")
     p.add_argument("--out", type=Path, default=Path("site/interviewer-kit.pdf"), help="default: site/interviewer-kit.pdf")
+    p = sub.add_parser("linkcheck", help="check the built sites' internal links and anchors, list external links in "
+                       "site/external-links.txt and request each one")
+    p.add_argument("--no-external", action="store_true", help="list external links without requesting them")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff,
-                "debrief": cmd_debrief, "pdf": cmd_pdf}
+                "debrief": cmd_debrief, "pdf": cmd_pdf, "linkcheck": cmd_linkcheck}
     return commands[args.command](args)
