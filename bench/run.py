@@ -171,10 +171,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cold_build(project: Path, config: str, out: Path) -> tuple[float, float]:
-    """One `mkdocs build --strict` in a new process with no notebook cache; returns (wall, CPU) seconds.
-    CPU time (the build and the notebook kernels it starts) barely moves when other work shares the machine."""
-    shutil.rmtree(project / ".cache", ignore_errors=True)
+def cold_build(project: Path, config: str, out: Path, keep_cache: bool = False) -> tuple[float, float]:
+    """One `mkdocs build --strict` in a new process, with no notebook cache unless keep_cache; returns (wall, CPU)
+    seconds. CPU time (the build and the notebook kernels it starts) moves little when other work shares the machine."""
+    if not keep_cache:
+        shutil.rmtree(project / ".cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config, "-d", str(out)]
     cpu, start = children_cpu(), time.perf_counter()
@@ -491,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):  # interleaved, so a change in machine load hits both sides alike
             ours.append(cold_build(project, config, out))
             base.append(cold_build(plain, "mkdocs.yml", plain_out))
+        cached = [cold_build(project, config, out, keep_cache=True) for _ in range(args.runs)]
         original = (project / EDITED_DATA).read_bytes()
         rebuild = rebuilds(project, config, EDITED_DATA, args.runs)
         (project / EDITED_DATA).write_bytes(original)
@@ -500,7 +502,12 @@ def main(argv: list[str] | None = None) -> int:
              "plain_cold_runs_s": [w for w, _ in base], "plain_cold_cpu_runs_s": [c for _, c in base],
              "rebuild_runs_s": [w for w, _ in rebuild], "rebuild_cpu_runs_s": [c for _, c in rebuild],
              "plain_rebuild_runs_s": [w for w, _ in plain_rebuild],
-             "plain_rebuild_cpu_runs_s": [c for _, c in plain_rebuild]}
+             "plain_rebuild_cpu_runs_s": [c for _, c in plain_rebuild],
+             "cached_notebooks_runs_s": [w for w, _ in cached], "cached_notebooks_cpu_runs_s": [c for _, c in cached],
+             "html_bytes": sum(p.stat().st_size for p in html_pages(out)),
+             "plain_html_bytes": sum(p.stat().st_size for p in html_pages(plain_out))}
+        b["cached_notebooks_median_s"] = median(b["cached_notebooks_runs_s"])
+        b["cached_notebooks_cpu_median_s"] = median(b["cached_notebooks_cpu_runs_s"])
         for kind in ("cold", "rebuild"):
             for unit in ("", "cpu_"):
                 b[f"{kind}_{unit}median_s"] = median(b[f"{kind}_{unit}runs_s"])
@@ -508,7 +515,9 @@ def main(argv: list[str] | None = None) -> int:
                 b[f"{kind}_{unit}ratio"] = round(b[f"{kind}_{unit}median_s"] / b[f"plain_{kind}_{unit}median_s"], 2)
         builds[site] = b
         sites[site] = out
-        log(f"{site}: {pages} pages, cold {b['cold_median_s']} s / {b['cold_cpu_median_s']} s CPU "
+        log(f"{site}: {pages} pages, {b['html_bytes'] // 1024} KB of HTML (plain {b['plain_html_bytes'] // 1024} KB), "
+            f"cold {b['cold_median_s']} s / {b['cold_cpu_median_s']} s CPU "
+            f"(notebook cache kept {b['cached_notebooks_median_s']} s / {b['cached_notebooks_cpu_median_s']} s CPU) "
             f"(plain {b['plain_cold_median_s']} s / {b['plain_cold_cpu_median_s']} s CPU), "
             f"rebuild {b['rebuild_median_s']} s (plain {b['plain_rebuild_median_s']} s)")
 
@@ -531,6 +540,24 @@ def main(argv: list[str] | None = None) -> int:
                   "requests_scrolled": r.get("requests_after_scroll", "")} for r in rows_]
         print_table(shown, ("page", "KB", "requests", "diagrams", "KB after scroll", "requests after scroll"),
                     ("page", "kb", "requests", "diagrams", "kb_scrolled", "requests_scrolled"))
+    print("\nBuild times, median of", args.runs, "(wall s / CPU s)")
+    print_table([{"site": site, "pages": b["pages"], "html": f"{b['html_bytes'] // 1024} KB",
+                  "cold": f"{b['cold_median_s']:.1f} / {b['cold_cpu_median_s']:.1f}",
+                  "cached": f"{b['cached_notebooks_median_s']:.1f} / {b['cached_notebooks_cpu_median_s']:.1f}",
+                  "rebuild": f"{b['rebuild_median_s']:.1f} / {b['rebuild_cpu_median_s']:.1f}",
+                  "plain_html": f"{b['plain_html_bytes'] // 1024} KB",
+                  "plain_cold": f"{b['plain_cold_median_s']:.1f} / {b['plain_cold_cpu_median_s']:.1f}",
+                  "plain_rebuild": f"{b['plain_rebuild_median_s']:.1f} / {b['plain_rebuild_cpu_median_s']:.1f}"}
+                 for site, b in builds.items()],
+                ("site", "pages", "HTML", "cold", "cold, notebook cache kept", "rebuild (serve)", "plain HTML",
+                 "plain cold", "plain rebuild"),
+                ("site", "pages", "html", "cold", "cached", "rebuild", "plain_html", "plain_cold", "plain_rebuild"))
+    if audits:
+        print("\nLighthouse (mobile), median of", args.lighthouse_runs)
+        print_table([{"page": f"{a['label']} ({a['site']} {a['page']})",
+                      **{c: a.get("scores", {}).get(c, a.get("error", "?")) for c in CATEGORIES},
+                      "bi": ", ".join(str(r["benchmark_index"]) for r in a.get("runs", []))} for a in audits],
+                    ("page", *CATEGORIES, "benchmark index"), ("page", *CATEGORIES, "bi"))
     print(f"\nTargets (load average {load_before[0]:.1f} before, {report['machine']['load_average_after'][0]:.1f} "
           f"after; {os.cpu_count()} CPUs)")
     print_table(rows, ("target", "want", "actual", "pass"), ("target", "want", "actual", "pass"))

@@ -8,6 +8,7 @@ script URL, no snippet outside the data's own references is pulled in, and the s
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from pathlib import Path
 
@@ -162,6 +163,17 @@ def test_no_snippet_is_included_from_yaml_text(hostile_sites):
     leaks = [str(p) for p in site.rglob("*") if p.is_file() and p.suffix in {".html", ".json", ".xml"}
              and SECRET in p.read_text(encoding="utf-8", errors="replace")]
     assert leaks == []
+
+
+def test_the_search_index_holds_the_payloads_escaped(hostile_sites):
+    """Material shows search results as HTML built from the index: a raw tag there would run when searched for."""
+    site, _ = hostile_sites
+    for name in ("interviewer", "candidate"):
+        docs = json.loads((site / name / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+        text = " ".join(d["title"] + " " + d["text"] for d in docs)
+        assert "&lt;script&gt;window.__pwned=1" in text  # the payload was indexed, as text
+        assert not re.search(r"<(script|img|svg|iframe)\b", text, re.IGNORECASE), name
+        assert not re.search(r"<[a-z]+[^>]*\son[a-z]+=", text, re.IGNORECASE), name
 
 
 def test_no_jinja_or_marker_in_yaml_text_is_evaluated(hostile_sites):
