@@ -533,7 +533,7 @@ def main(argv: list[str] | None = None) -> int:
     REPORT.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
     for site, rows_ in weights.items():
-        print(f"\nPage weight, {site} site (gzip, fresh cache, until network idle)")
+        print(f"\nPage weight, {site} site (gzip, fresh cache, 1280x720 viewport, until network idle)")
         shown = [{"page": r["page"], "kb": f"{r['bytes'] / 1024:.0f}", "requests": r["requests"],
                   "diagrams": r["diagrams"] or "",
                   "kb_scrolled": f"{r['bytes_after_scroll'] / 1024:.0f}" if r["diagrams"] else "",
