@@ -471,7 +471,7 @@ def print_table(rows: list[dict], header: tuple[str, ...], keys: tuple[str, ...]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per build timing (median taken; default 3)")
-    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page (median; default 1)")
+    parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median; default 3)")
     parser.add_argument("--skip-lighthouse", action="store_true", help="only build times and page weight")
     args = parser.parse_args(argv)
 
