@@ -373,8 +373,13 @@ def _read_text(path: Path) -> str | None:
 def _snippet_problem(root: Path, ref) -> str | None:
     """Why a snippet reference does not resolve, or None."""
     path = root / ref.path
+    if ".." in Path(ref.path).parts:
+        return f"snippet {ref.path!r} must stay inside snippets/ (no '..')"
     if not path.is_file():
         return f"snippet {ref.path!r} does not exist"
-    if ref.section and ref.section not in section_names(path.read_text(encoding="utf-8")):
+    text = _read_text(path)
+    if text is None:
+        return f"snippet {ref.path!r} is not UTF-8 text"
+    if ref.section and ref.section not in section_names(text):
         return f"snippet {ref.path!r} has no section {ref.section!r} (mark it with `--8<-- [start:{ref.section}]`)"
     return None
