@@ -204,7 +204,7 @@ def test_hostile_text_is_inert_in_a_real_browser(hostile_sites):
                         watch.page.wait_for_timeout(30)
                     with contextlib.suppress(PlaywrightTimeout):  # a diagram mermaid rejects stays a <pre>
                         watch.page.wait_for_function("() => !document.querySelector('pre.mermaid')", timeout=5_000)
-                    watch.page.wait_for_timeout(300)  # let diagrams render and failed images fire onerror
+                    watch.page.wait_for_timeout(100)  # let failed images fire onerror
                     found = watch.page.evaluate(CHECK_PAGE)
                     if found["pwned"] is not None:
                         problems.append(f"{name}/{rel}: a payload ran (window.__pwned = {found['pwned']})")
