@@ -71,6 +71,13 @@ def inline(text: str | None) -> str:
     return " ".join(md(text).split())
 
 
+def plain(text: str | None) -> str:
+    """A page title or tag: one line of text, no markup. Material puts it into the nav as HTML and escapes it again
+    for labels, so only `<` and entity-like `&` are escaped: `AWS & GCP` stays readable in both."""
+    text = re.sub(r"&(?=#?[0-9A-Za-z]+;)", "&amp;", " ".join((text or "").split()))
+    return text.replace("<", "&lt;")
+
+
 def cell(text: str | None) -> str:
     """A Markdown table cell: one line, pipes escaped."""
     return inline(text).replace("|", "\\|")
@@ -107,7 +114,7 @@ class Renderer:
         self.questions = [for_audience(q, audience) for q in data.questions]
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                  autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(md=md, inline=inline, cell=cell, indent=indent, snippet=self.snippet,
+        env.filters.update(md=md, inline=inline, plain=plain, cell=cell, indent=indent, snippet=self.snippet,
                            diagram=self.diagram, clock=clock,
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,

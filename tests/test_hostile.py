@@ -30,15 +30,15 @@ INLINE = [  # one line each: every text field gets these
     '<img src=x onerror="window.__pwned=1">',
     "<svg onload=window.__pwned=1>",
     '"><script>window.__pwned=1</script>',
-    "</textarea><script>window.__pwned=1</script>",
+    "</textarea></title><script>window.__pwned=1</script>",
     "\\`<img src=x onerror=window.__pwned=1>`",
     "[j1](javascript:window.__pwned=1)",
     "[j2](javascript&#58;window.__pwned=1)",
-    "[j3](java\\script:window.__pwned=1)",
+    "[j3](java\\script:window.__pwned=1)", "&lt;/title&gt;&lt;script&gt;window.__pwned=1&lt;/script&gt;",
     "[j4](&#106;avascript:window.__pwned=1)",
     "![i](x)",
     "{: onclick=\"window.__pwned=1\" }",
-    "\\x3cimg src=x onerror=window.__pwned=1\\x3e",
+    "\\x3csvg onload=window.__pwned=1\\x3e",
     "${{ secrets.X }} {{ config }} {% raw %}",
 ]
 BLOCK = [  # several lines: only fields that take more than a line of text
@@ -55,7 +55,8 @@ BLOCK = [  # several lines: only fields that take more than a line of text
 ]
 BREAKOUT = "\n```\n" + SCRIPT + "\n```\n"  # a "one-line" field with line breaks: must not end a fence it lands in
 FULL = "\n\n".join(INLINE + BLOCK)
-SHORT = " ".join(INLINE[:-1]) + BREAKOUT  # for fields of at most 500 characters (titles, list items)
+# fields of at most 500 characters (titles, list items) get half the one-line corpus each, alternately
+SHORTS = [" ".join(INLINE[0::2]) + BREAKOUT, " ".join(INLINE[1::2]) + BREAKOUT]
 
 # optional fields the fixture leaves out, added so their templates are exercised too
 EXTRAS = {
@@ -96,9 +97,10 @@ def poison(root: Path) -> int:
         extra(parsed[root / f])
     level = {(f, loc): 0 for f in files for loc in strings(parsed[f])}  # 0 full corpus, 1 one line, 2 untouched
     clean = {key: _get(parsed[key[0]], key[1]) for key in level}
+    order = {key: i for i, key in enumerate(level)}
     for _ in range(6):
         for (f, loc), lvl in level.items():
-            put(parsed[f], loc, [FULL, SHORT, clean[(f, loc)]][lvl])
+            put(parsed[f], loc, [FULL, SHORTS[order[(f, loc)] % 2], clean[(f, loc)]][lvl])
         for f in files:
             header = original[f].split("\n", 1)[0]
             f.write_text(header + "\n" + yaml.safe_dump(parsed[f], sort_keys=False, allow_unicode=True, width=200),

@@ -20,7 +20,7 @@ from handbook.model import (
     for_audience,
     interviewer_only_strings,
 )
-from handbook.render import Renderer, RenderError, safe_markdown
+from handbook.render import Renderer, RenderError, plain, safe_markdown
 from handbook.validate import load_all
 from tests.helpers import ROOT, copy_valid
 
@@ -124,6 +124,13 @@ def test_an_inline_link_to_a_page_or_site_still_works():
 
 def test_ampersands_and_entities_show_as_typed():
     assert to_html("AWS & GCP, &lt;b&gt;") == "<p>AWS &amp; GCP, &amp;lt;b&amp;gt;</p>"
+
+
+def test_page_titles_are_one_line_of_plain_text_without_tags():
+    """Front matter titles: Material shows them as HTML in the nav and escapes them again in labels."""
+    assert plain("Part 3: AWS & Distributed\nSystems") == "Part 3: AWS & Distributed Systems"
+    assert plain("<img src=x onerror=alert(1)>") == "&lt;img src=x onerror=alert(1)>"
+    assert plain("&lt;/title&gt;&lt;script&gt;") == "&amp;lt;/title&amp;gt;&amp;lt;script&amp;gt;"
 
 
 def test_diagram_source_reaches_the_page_escaped(tmp_path):
