@@ -11,7 +11,7 @@ help: ## list the targets
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-actionlint.sh
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e '.[dev]'
 	bash scripts/install-actionlint.sh $(VENV)
 	rm -f $(VENV)/.installed-* && touch $@
 
@@ -30,7 +30,7 @@ schema: setup ## regenerate data/schemas/*.json after changing handbook/model.py
 	$(PY) -m handbook schema
 
 test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
-	$(PY) -m pytest --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(PY) -m pytest -n 2 --dist loadscope --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 pdf: setup ## build the interviewer site, print the interviewer kit to site/interviewer-kit.pdf (headless Chromium)
 	$(PY) -m handbook pdf

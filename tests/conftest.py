@@ -1,18 +1,25 @@
-"""Shared fixtures: both sites built once per run."""
+"""Shared fixtures: both sites built once per run, shared by every pytest-xdist worker."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 from tests.helpers import run_handbook
 
 
 @pytest.fixture(scope="session")
-def built_sites(tmp_path_factory) -> Path:
-    """Both sites of this repository, built with --strict exactly as `make build` does."""
-    out = tmp_path_factory.mktemp("site")
-    result = run_handbook("build", "--out", str(out))
-    assert result.returncode == 0, f"make build failed:\n{result.stdout}\n{result.stderr}"
+def built_sites(tmp_path_factory, worker_id) -> Path:
+    """Both sites of this repository, built with --strict exactly as `make build` does (once, whatever the workers)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    out = shared / "built-sites"
+    with FileLock(str(shared / "built-sites.lock")):
+        if not (shared / "built-sites.complete").exists():
+            result = run_handbook("build", "--out", str(out))
+            assert result.returncode == 0, f"make build failed:\n{result.stdout}\n{result.stderr}"
+            (shared / "built-sites.complete").touch()
     return out
+

@@ -6,27 +6,44 @@ import re
 
 import pytest
 
+from handbook.validate import load_all
 from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
+CHUNKS = {"interviewer": 4, "candidate": 1}  # pages split into classes: pytest-xdist (--dist loadscope) spreads classes
+DIAGRAM = '<pre class="mermaid"'
 
 
 def pages_of(site):
     return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
 
 
-@pytest.mark.parametrize("site_name", ["interviewer", "candidate"])
-def test_every_page_renders_cleanly_offline(built_sites, site_name):
+def test_every_diagram_is_on_a_page(built_sites):
+    """Each diagram file is drawn on the page of a question that uses it, and the timeline on both sites."""
+    data = load_all(ROOT)
+    site = built_sites / "interviewer"
+    for q in data.questions:
+        for _ in q.diagrams:
+            page = (site / "questions" / q.id / "index.html").read_text(encoding="utf-8")
+            assert page.count(DIAGRAM) >= len(q.diagrams), q.id
+    for name in ("interviewer", "candidate"):
+        assert DIAGRAM in (built_sites / name / "index.html").read_text(encoding="utf-8")  # the timeline
+    assert sum(p.read_text(encoding="utf-8").count(DIAGRAM) for p in pages_of(site)) >= 11
+
+
+def check_pages(built_sites, site_name: str, chunk: int) -> None:
     site = built_sites / site_name
+    pages = pages_of(site)[chunk::CHUNKS[site_name]]
+    assert pages
     problems = []
-    diagrams_seen = 0
     with serve(site) as base, browser() as b:
         context = b.new_context()
         context.add_init_script(OPEN_SHADOW_ROOTS)
         watch = PageWatch(context)
-        for path in pages_of(site):
+        for path in pages:
             rel = path.relative_to(site).as_posix()
-            expected = len(re.findall(r'<pre class="mermaid"', path.read_text(encoding="utf-8")))
+            expected = len(re.findall(DIAGRAM, path.read_text(encoding="utf-8")))
             watch.reset()
             watch.page.goto(f"{base}/{rel}", wait_until="load")
             if expected:
@@ -36,15 +53,41 @@ def test_every_page_renders_cleanly_offline(built_sites, site_name):
                 watch.page.wait_for_function(
                     """n => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
                            .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)
-                           .reduce((a, b) => a + b, 0) >= n""", arg=expected, timeout=20_000)
-                diagrams_seen += expected
+                           .reduce((a, b) => a + b, 0) >= n""", arg=expected, timeout=30_000)
             watch.page.wait_for_timeout(50)
             if watch.errors:
                 problems.append(f"{rel}: console errors {watch.errors}")
             if watch.foreign:
                 problems.append(f"{rel}: requests off 127.0.0.1 {watch.foreign}")
     assert problems == []
-    if site_name == "interviewer":
-        assert diagrams_seen >= 11  # ten topic diagrams and the timeline, at least once each
-    else:
-        assert diagrams_seen >= 1  # the interview timeline
+
+
+# One class per chunk of pages, so that `pytest -n 2 --dist loadscope` runs them on both workers.
+class TestInterviewerPagesChunk0:
+    def test_pages_render_cleanly_offline(self, built_sites):
+        check_pages(built_sites, "interviewer", 0)
+
+
+class TestInterviewerPagesChunk1:
+    def test_pages_render_cleanly_offline(self, built_sites):
+        check_pages(built_sites, "interviewer", 1)
+
+
+class TestInterviewerPagesChunk2:
+    def test_pages_render_cleanly_offline(self, built_sites):
+        check_pages(built_sites, "interviewer", 2)
+
+
+class TestInterviewerPagesChunk3:
+    def test_pages_render_cleanly_offline(self, built_sites):
+        check_pages(built_sites, "interviewer", 3)
+
+
+class TestCandidatePages:
+    def test_pages_render_cleanly_offline(self, built_sites):
+        check_pages(built_sites, "candidate", 0)
+
+
+def test_the_chunks_cover_every_page():
+    classes = [c for c in globals().values() if isinstance(c, type) and c.__name__.startswith("Test")]
+    assert len(classes) == sum(CHUNKS.values())
