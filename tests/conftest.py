@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,10 +12,10 @@ from tests.helpers import run_handbook
 
 
 @pytest.fixture(scope="session")
-def built_sites(tmp_path_factory, worker_id) -> Path:
+def built_sites(tmp_path_factory) -> Path:
     """Both sites of this repository, built with --strict exactly as `make build` does (once, whatever the workers)."""
     base = tmp_path_factory.getbasetemp()
-    shared = base if worker_id == "master" else base.parent
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # all workers share one build
     out = shared / "built-sites"
     with FileLock(str(shared / "built-sites.lock")):
         if not (shared / "built-sites.complete").exists():

@@ -53,18 +53,4 @@ def test_mermaid_is_not_downloaded_until_a_diagram_nears_the_screen(built_sites,
     assert watch.errors == []
     assert watch.foreign == []
 
-
-def test_the_print_kit_draws_every_diagram_without_scrolling(built_sites, phone):
-    base, watch = phone
-    page = built_sites / "interviewer" / "print-kit" / "index.html"
-    if not page.exists():
-        pytest.skip("no print kit in this build")
-    expected = diagrams_in(page)
-    assert expected >= 2
-    watch.reset()
-    watch.requests.clear()
-    watch.page.goto(f"{base}/interviewer/print-kit/", wait_until="load")
-    watch.page.wait_for_function(f"({SVGS})() >= {expected}", timeout=60_000)
-    assert watch.page.evaluate("scrollY") == 0
-    assert mermaid_downloads(watch.requests) == 1
-    assert watch.errors == []
+# The print kit draws every diagram without scrolling: tests/test_print_kit.py waits for all of them before printing.
