@@ -12,11 +12,15 @@ ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
 
 
+FIXTURE_ENV = {"NO_MKDOCS_2_WARNING": "1", "HANDBOOK_EXECUTE_NOTEBOOKS": "false"}  # stand-in notebooks: no kernel
+
+
 def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run `python -m handbook ...` as a user would, capturing its output."""
+    """Run `python -m handbook ...` as a user would, capturing its output (fixture projects skip notebook kernels)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(FIXTURE_ENV if root != ROOT else {})}
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
                           capture_output=True, text=True, cwd=root, check=False,
-                          env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                          env=env)
 
 
 def copy_valid(dest: Path) -> Path:
