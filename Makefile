@@ -30,7 +30,7 @@ schema: setup ## regenerate data/schemas/*.json after changing handbook/model.py
 	$(PY) -m handbook schema
 
 test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
-	$(PY) -m pytest -n 2 --dist loadscope --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(PY) -m pytest -n 2 --dist loadscope --durations=10 --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 pdf: setup ## build the interviewer site, print the interviewer kit to site/interviewer-kit.pdf (headless Chromium)
 	$(PY) -m handbook pdf

@@ -1,19 +1,61 @@
-"""Shared fixtures: both sites built once per run, shared by every pytest-xdist worker."""
+"""Shared fixtures: both sites built once per run, shared by every pytest-xdist worker.
+
+Under xdist the controller starts that build in the background as the session begins, so the workers run the tests
+that need no site (snippets, validator, notebooks) meanwhile instead of waiting for it.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from filelock import FileLock
 
-from tests.helpers import run_handbook
+from tests.helpers import ROOT, run_handbook
+
+BACKGROUND = "HANDBOOK_TEST_SITES"  # folder of the background build, passed to the workers through the environment
+
+
+def pytest_configure(config):
+    workers = getattr(config.option, "numprocesses", None)
+    if os.environ.get("PYTEST_XDIST_WORKER") or not workers or os.environ.get(BACKGROUND):
+        return
+    out = Path(tempfile.mkdtemp(prefix="handbook-test-sites-"))
+    log = open(out / "build.log", "w")  # noqa: SIM115 - stays open for the background process
+    record_exit_code = "import subprocess, sys, pathlib; pathlib.Path(sys.argv[1]).write_text(str(subprocess.call(sys.argv[2:])))"
+    config._handbook_build = subprocess.Popen([sys.executable, "-c", record_exit_code, str(out / "rc"),
+                      sys.executable, "-m", "handbook", "--root", str(ROOT), "build", "--out", str(out / "site")],
+                     cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    os.environ[BACKGROUND] = str(out)
+
+
+def pytest_unconfigure(config):
+    process = getattr(config, "_handbook_build", None)
+    if process is not None:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        shutil.rmtree(os.environ.pop(BACKGROUND), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
 def built_sites(tmp_path_factory) -> Path:
     """Both sites of this repository, built with --strict exactly as `make build` does (once, whatever the workers)."""
+    if os.environ.get(BACKGROUND):
+        out = Path(os.environ[BACKGROUND])
+        deadline = time.monotonic() + 900
+        while not (out / "rc").exists():
+            assert time.monotonic() < deadline, "the background site build did not finish"
+            time.sleep(0.5)
+        log = (out / "build.log").read_text()
+        assert (out / "rc").read_text() == "0", f"make build failed:\n{log}"
+        return out / "site"
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # all workers share one build
     out = shared / "built-sites"
@@ -23,4 +65,3 @@ def built_sites(tmp_path_factory) -> Path:
             assert result.returncode == 0, f"make build failed:\n{result.stdout}\n{result.stderr}"
             (shared / "built-sites.complete").touch()
     return out
-
