@@ -110,7 +110,7 @@ def test_the_fixture_survives_a_round_trip_through_the_mutator(repo):
             (repo / rel).write_text(TEXTS[rel], encoding="utf-8")
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, database=None,
+@settings(max_examples=20, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(broken=broken_files())
 def test_any_broken_file_yields_file_and_line_problems_never_a_crash(repo, broken):
