@@ -11,7 +11,9 @@ help: ## list the targets
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-actionlint.sh
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -r constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -e .
+	$(PY) -m pip check  # a dependency added to pyproject.toml but not pinned by `make lock` fails here
 	bash scripts/install-actionlint.sh $(VENV)
 	rm -f $(VENV)/.installed-* && touch $@
 
