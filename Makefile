@@ -1,18 +1,21 @@
 # Two commands on a fresh clone: `make serve` and `make test`. Everything else sets itself up the same way.
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+UV     := $(VENV)/bin/uv
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt scripts/install-actionlint.sh 2>/dev/null | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build validate schema test lint pdf a11y bench linkcheck release lock clean help
+.PHONY: setup serve build validate schema notebooks test lint pdf a11y bench linkcheck release lock clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
 $(STAMP): pyproject.toml constraints.txt scripts/install-actionlint.sh
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -r constraints.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -e .
+	# uv installs the ~120 pinned wheels in seconds where pip takes most of a minute; it comes from PyPI, pinned
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$(grep -E '^uv==' constraints.txt)"
+	$(UV) pip install --quiet --python $(PY) --no-deps -r constraints.txt
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m pip check  # a dependency added to pyproject.toml but not pinned by `make lock` fails here
 	bash scripts/install-actionlint.sh $(VENV)
 	rm -f $(VENV)/.installed-* && touch $@
@@ -30,6 +33,9 @@ validate: setup ## check data/ and print every problem as file:line: where: what
 
 schema: setup ## regenerate data/schemas/*.json after changing handbook/model.py
 	$(PY) -m handbook schema
+
+notebooks: setup ## run snippets/notebooks/*.py in a kernel and write the .ipynb (with outputs) the site renders
+	$(PY) -m handbook notebooks
 
 test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
 	$(PY) -m pytest -n 2 --dist loadscope --durations=10 --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -11,10 +10,6 @@ import tempfile
 from pathlib import Path
 
 CONFIGS = {"interviewer": "mkdocs.yml", "candidate": "mkdocs.candidate.yml"}
-# nbconvert settings for executed notebooks: nbconvert's default preprocessors (7.x), but streams are coalesced
-# AFTER execution, so a print shows as one output however the kernel happened to flush it
-JUPYTER_CONFIG = Path(__file__).parent / "jupyter"
-_CELL_ID = re.compile(r'id="cell-id=[0-9a-f]{8}"')
 
 
 def source_date_epoch(root: Path) -> str:
@@ -31,36 +26,41 @@ def mkdocs_env(root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))
     env["NO_MKDOCS_2_WARNING"] = "1"
-    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(p for p in (str(JUPYTER_CONFIG), env.get("JUPYTER_CONFIG_PATH")) if p)
     return env
 
 
-def number_notebook_cells(site: Path) -> None:
-    """jupytext gives each cell of a .py notebook a random id; number them in page order instead."""
-    for page in site.glob("notebooks/**/*.html"):
-        text = page.read_text(encoding="utf-8")
-        numbers = iter(range(1, 1_000_000))
-        page.write_text(_CELL_ID.sub(lambda _, n=numbers: f'id="cell-id={next(n)}"', text), encoding="utf-8")
-
-
 def build(root: Path, out: Path, sites: list[str]) -> int:
-    """Build the named sites into out/<site>/; on any failure leave what was there untouched. Returns an exit code."""
+    """Build the named sites into out/<site>/; on any failure leave what was there untouched. Returns an exit code.
+
+    The sites build at the same time, one mkdocs process each (they share nothing but the read-only sources), and
+    are swapped in only when every one of them succeeded.
+    """
     out.mkdir(parents=True, exist_ok=True)
     staged: dict[str, Path] = {}
     try:
+        running = {}
         for site in sites:
             tmp = Path(tempfile.mkdtemp(prefix=f".build-{site}-", dir=out))
             staged[site] = tmp
             # not --quiet: it silences warnings before --strict can count them, so a broken link would pass
             cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", CONFIGS[site], "-d", str(tmp)]
-            result = subprocess.run(cmd, cwd=root, env=mkdocs_env(root), check=False, capture_output=True, text=True)
-            if result.returncode != 0:
-                for line in (result.stdout + result.stderr).splitlines():
-                    if line.strip() and not line.startswith(("INFO", "[IPKernelApp]")):
+            running[site] = subprocess.Popen(cmd, cwd=root, env=mkdocs_env(root), stdout=subprocess.PIPE,
+                                             stderr=subprocess.STDOUT, text=True)
+        failed = []
+        for site, proc in running.items():
+            output, _ = proc.communicate()
+            if proc.returncode != 0:
+                failed.append(site)
+                for line in output.splitlines():
+                    if line.strip() and not line.startswith("INFO"):
                         print(line, file=sys.stderr)
+        if failed:
+            for site in failed:
                 print(f"{site} site: build failed; {out / site} was left as it was", file=sys.stderr)
-                return 1
-            number_notebook_cells(tmp)
+            for site in sorted(set(sites) - set(failed)):
+                print(f"{site} site: built, but not swapped in while another site fails; {out / site} was left "
+                      "as it was", file=sys.stderr)
+            return 1
         for site, tmp in staged.items():
             target = out / site
             old = out / f".old-{site}"

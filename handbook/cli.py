@@ -1,4 +1,4 @@
-"""Command line: `python -m handbook validate | schema | debrief | diff`."""
+"""Command line: `python -m handbook validate | schema | build | notebooks | debrief | pdf | diff | linkcheck`."""
 
 from __future__ import annotations
 
@@ -83,6 +83,12 @@ def cmd_linkcheck(args: argparse.Namespace) -> int:
     return linkcheck.main(args.root, check_external=not args.no_external)
 
 
+def cmd_notebooks(args: argparse.Namespace) -> int:
+    from . import notebooks
+
+    return notebooks.main(args.root, check=args.check)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m handbook", description=__doc__)
     parser.add_argument("--root", type=Path, default=Path("."), help="repository root (default: .)")
@@ -103,8 +109,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("linkcheck", help="check the built sites' internal links and anchors, list external links in "
                        "site/external-links.txt and request each one")
     p.add_argument("--no-external", action="store_true", help="list external links without requesting them")
+    p = sub.add_parser("notebooks", help="run each snippets/notebooks/*.py in a kernel and write the .ipynb the site "
+                       "renders, with its outputs")
+    p.add_argument("--check", action="store_true", help="only report .ipynb files out of date with their .py (exit 1)")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff,
-                "debrief": cmd_debrief, "pdf": cmd_pdf, "linkcheck": cmd_linkcheck}
+                "debrief": cmd_debrief, "pdf": cmd_pdf, "linkcheck": cmd_linkcheck,
+                "notebooks": cmd_notebooks}
     return commands[args.command](args)

@@ -10,6 +10,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
+from handbook.notebooks import source_of
 from handbook.render import Renderer, RenderError
 from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
 from handbook.validate import DataError, load_all
@@ -53,10 +54,11 @@ def on_files(files: Files, config) -> Files:
     notebooks = NOTEBOOKS if renderer.audience == "interviewer" else []
     for path in (f"{NOTEBOOK_DIR}/{nb}" for nb in notebooks):
         if not (root / path).is_file():
-            raise PluginError(f"{path} is missing (handbook/site.py lists it)")
+            raise PluginError(f"{path} is missing (handbook/site.py lists it): `make notebooks` writes it from "
+                              f"{source_of(path)}")
     for uri in notebooks:  # a plain File (not generated) so that mkdocs-jupyter can wrap it
         files.append(File(uri, str(root / NOTEBOOK_DIR), config.site_dir, config.use_directory_urls))
-        _state["sources"][uri] = f"{NOTEBOOK_DIR}/{uri}"
+        _state["sources"][uri] = source_of(f"{NOTEBOOK_DIR}/{uri}")  # "edit" opens the .py, not the .ipynb
     return files
 
 

@@ -27,11 +27,11 @@ def pytest_configure(config):
     if os.environ.get("PYTEST_XDIST_WORKER") or not workers or os.environ.get(BACKGROUND):
         return
     out = Path(tempfile.mkdtemp(prefix="handbook-test-sites-"))
-    log = open(out / "build.log", "w")  # noqa: SIM115 - stays open for the background process
     record_exit_code = "import subprocess, sys, pathlib; pathlib.Path(sys.argv[1]).write_text(str(subprocess.call(sys.argv[2:])))"
-    config._handbook_build = subprocess.Popen([sys.executable, "-c", record_exit_code, str(out / "rc"),
-                      sys.executable, "-m", "handbook", "--root", str(ROOT), "build", "--out", str(out / "site")],
-                     cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    with open(out / "build.log", "w") as log:  # the child keeps its own handle
+        config._handbook_build = subprocess.Popen([sys.executable, "-c", record_exit_code, str(out / "rc"),
+                          sys.executable, "-m", "handbook", "--root", str(ROOT), "build", "--out", str(out / "site")],
+                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     os.environ[BACKGROUND] = str(out)
 
 

@@ -12,12 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
 
 
-FIXTURE_ENV = {"NO_MKDOCS_2_WARNING": "1", "HANDBOOK_EXECUTE_NOTEBOOKS": "false"}  # stand-in notebooks: no kernel
+FIXTURE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
 
 
 def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
-    """Run `python -m handbook ...` as a user would, capturing its output (fixture projects skip notebook kernels)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(FIXTURE_ENV if root != ROOT else {})}
+    """Run `python -m handbook ...` as a user would, capturing its output."""
+    env = {**os.environ, **FIXTURE_ENV}
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
                           capture_output=True, text=True, cwd=root, check=False,
                           env=env)

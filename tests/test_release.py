@@ -3,7 +3,7 @@ version selector, and nothing of the interviewer handbook on gh-pages (the branc
 
 The clone is of this repository with the working tree's code, configs and pages committed on top, so the test
 releases what a developer has in front of them. To keep four site builds fast it carries the small valid data set
-of tests/fixtures/valid and stand-in notebooks (the real data and notebooks are built by the session build in
+of tests/fixtures/valid with its stand-in notebooks (the real data and notebooks are built by the session build in
 tests/conftest.py). mike commits to branches of the clone only; nothing is pushed anywhere.
 """
 
@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 
-from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
 from tests.browser import PageWatch, browser, serve
 from tests.helpers import FIXTURE_ENV, ROOT, copy_valid
 from tests.test_sites import candidate_site_text, hidden_strings, visible_text_of_field
@@ -26,7 +25,6 @@ from tests.test_sites import candidate_site_text, hidden_strings, visible_text_o
 MARKER = "This paragraph was added for release 1.1."
 RUBRIC_CHANGE = 'history:\n  - {version: "1.1", change: changed, note: "Release test: anchors reworded for the 1.1 panel"}\n'
 DATA = ("data", "snippets", "diagrams")  # replaced by the fixture data set
-STAND_IN_NOTEBOOK = '# %% [markdown]\n# A stand-in: the release test does not test notebooks.\n\n# %%\nprint("ok")\n'
 BRANCHES = {"candidate": "gh-pages", "interviewer": "interviewer-pages"}
 BRANCHES_BEFORE: dict[Path, set[str]] = {}  # the clone's local branches before the first release
 
@@ -70,10 +68,6 @@ def clone_with_working_tree(dest: Path) -> Path:
     for name in DATA:
         (dest / "fixture" / name).rename(dest / name)
     (dest / "fixture").rmdir()
-    for notebook in NOTEBOOKS:
-        path = dest / NOTEBOOK_DIR / notebook
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(STAND_IN_NOTEBOOK, encoding="utf-8")
     git(dest, "add", "--all")
     git(dest, "commit", "--quiet", "-m", "working tree under test, with the fixture data set")
     return dest

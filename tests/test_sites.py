@@ -182,7 +182,9 @@ def test_every_code_snippet_is_embedded_in_a_page():
     from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
 
     data = load_all(ROOT)
-    refs = {f"{NOTEBOOK_DIR}/{n}" for n in NOTEBOOKS}
+    from handbook.notebooks import source_of
+
+    refs = {source_of(f"{NOTEBOOK_DIR}/{n}") for n in NOTEBOOKS}  # each shown as the .ipynb run from it
     for q in data.questions:
         refs |= {r.path for r in q.snippets} | {r.path for f in q.follow_ups for r in f.see}
     for ex in data.exercises.values():

@@ -1,51 +1,75 @@
-"""Both notebooks execute in a real kernel without errors, and report the numbers their text claims."""
+"""Both notebooks execute in a real kernel without errors, report the numbers their text claims, and the .ipynb
+the site renders holds exactly what they print."""
 
-import asyncio
 import json
 import math
+import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from scipy import stats
 
-NOTEBOOKS = Path(__file__).resolve().parents[3] / "snippets" / "notebooks"
+from handbook import notebooks
+
+ROOT = Path(__file__).resolve().parents[3]
+NOTEBOOKS = ROOT / "snippets" / "notebooks"
+DRIFT, AB = "snippets/notebooks/drift_detection.ipynb", "snippets/notebooks/ab_test_sizing.ipynb"
 
 
-async def _execute(name: str) -> tuple[nbformat.NotebookNode, dict]:
-    """Run the notebook top to bottom; return it and the `results` its last cell prints as JSON."""
-    notebook = jupytext.read(NOTEBOOKS / name)
-    started = time.monotonic()
-    await NotebookClient(notebook, timeout=60, kernel_name="python3", allow_errors=False,
-                         resources={"metadata": {"path": str(NOTEBOOKS)}}).async_execute()
-    assert time.monotonic() - started < 30, f"{name} is too slow for a docs build"
+def _results(notebook: nbformat.NotebookNode) -> dict:
+    """The `results` the notebook's last cell prints as JSON."""
     last = notebook.cells[-1]
     assert last.source.rstrip().endswith("print(json.dumps(results, indent=2))"), "last cell prints the results"
-    return notebook, json.loads(last.outputs[0]["text"])
+    return json.loads(last.outputs[0]["text"])
 
 
 @pytest.fixture(scope="module")
-def executed() -> dict[str, tuple[nbformat.NotebookNode, dict]]:
-    """Both notebooks, each in its own kernel, run concurrently to keep the suite fast."""
-    names = ["drift_detection.py", "ab_test_sizing.py"]
-
-    async def run_all():
-        return await asyncio.gather(*(_execute(name) for name in names))
-
-    return dict(zip(names, asyncio.run(run_all()), strict=True))
+def executed() -> dict[str, nbformat.NotebookNode]:
+    """Both .py notebooks run top to bottom in real kernels (concurrently, one each), as `make notebooks` runs them."""
+    started = time.monotonic()
+    result = notebooks.execute_all(ROOT)
+    assert time.monotonic() - started < 30, "the notebooks are too slow for `make notebooks`"
+    return result
 
 
 @pytest.fixture(scope="module")
 def drift(executed):
-    return executed["drift_detection.py"]
+    return executed[DRIFT], _results(executed[DRIFT])
 
 
 @pytest.fixture(scope="module")
 def ab(executed):
-    return executed["ab_test_sizing.py"]
+    return executed[AB], _results(executed[AB])
+
+
+def test_committed_ipynb_shows_exactly_what_the_py_prints(executed):
+    """The site renders the stored .ipynb without a kernel: its cells and outputs must be a fresh run of the .py."""
+    assert notebooks.stale(ROOT, executed) == [], "run `make notebooks` and commit the .ipynb files"
+    for path in executed:
+        stored = nbformat.read(ROOT / path, as_version=4)
+        assert sum(len(c.get("outputs", [])) for c in stored.cells) >= 6, f"{path} has no stored outputs"
+
+
+def test_notebooks_check_names_a_stale_ipynb(tmp_path):
+    """Edit a .py without `make notebooks`: the check names the .ipynb and how to fix it, and exits 1."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "valid" / "snippets", project / "snippets")
+    py = project / "snippets" / "notebooks" / "ab_test_sizing.py"
+    py.write_text(py.read_text(encoding="utf-8").replace("print(6 * 7)", "print(6 * 8)"), encoding="utf-8")
+    cmd = [sys.executable, "-m", "handbook", "--root", str(project), "notebooks", "--check"]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert result.returncode == 1, result.stderr
+    assert ("snippets/notebooks/ab_test_sizing.ipynb: out of date with snippets/notebooks/ab_test_sizing.py; "
+            "run `make notebooks` and commit it") in result.stderr
+    assert "drift_detection" not in result.stderr
+    rewrite = subprocess.run(cmd[:-1], capture_output=True, text=True, check=False)
+    assert rewrite.returncode == 0, rewrite.stderr
+    assert subprocess.run(cmd, capture_output=True, text=True, check=False).returncode == 0
 
 
 def _outputs(notebook: nbformat.NotebookNode) -> str:
