@@ -23,6 +23,23 @@ def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
                           env=env)
 
 
+def call_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
+    """`python -m handbook ...` in this process (same entry point, same output; no interpreter start-up), for tests
+    that run the command many times. run_handbook remains the check that the real command line works."""
+    import contextlib
+    import io
+
+    from handbook.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["--root", str(root), *args])
+        except SystemExit as exit_:  # argparse
+            code = exit_.code if isinstance(exit_.code, int) else 2
+    return subprocess.CompletedProcess(["python", "-m", "handbook", *args], code, out.getvalue(), err.getvalue())
+
+
 def copy_valid(dest: Path) -> Path:
     """A fresh copy of the small valid data set (data/, snippets/, diagrams/), with the real schemas."""
     shutil.copytree(VALID, dest)

@@ -12,7 +12,7 @@ from handbook import scoring
 from handbook.validate import load_all
 from tests import scorecard_page as card
 from tests.browser import PageWatch, browser, serve
-from tests.helpers import ROOT, run_handbook
+from tests.helpers import ROOT, call_handbook, run_handbook
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +50,14 @@ def exported(built_sites, rubric, tmp_path_factory):
 
 
 def debrief(*paths):
-    return run_handbook("debrief", *map(str, paths))
+    return call_handbook("debrief", *map(str, paths))
+
+
+def test_the_debrief_command_line_works(exported):
+    """The real `python -m handbook debrief` (the other tests call the same entry point in-process)."""
+    result = run_handbook("debrief", *map(str, exported))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == debrief(*exported).stdout and result.stdout.startswith("# ")
 
 
 def test_debrief_combines_the_panel_by_the_fixed_rule(exported, rubric):
