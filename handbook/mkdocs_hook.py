@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from handbook.notebooks import source_of
+from handbook.notebooks import slim_page, source_of
 from handbook.render import Renderer, RenderError
 from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
 from handbook.validate import DataError, load_all
@@ -76,3 +78,17 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if _state["edit_base"]:
         page.edit_url = _state["edit_base"] + source
     return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.notebooks)."""
+    if page.file.src_uri not in NOTEBOOKS:
+        return html
+    html, css = slim_page(html)
+    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = Path(config.site_dir) / name
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    href = posixpath.relpath(name, posixpath.dirname(page.file.dest_uri))
+    return html.replace("<!-- notebook-css -->", f'<link rel="stylesheet" href="{href}">', 1)

@@ -151,7 +151,27 @@ def test_pages_request_nothing_from_other_hosts(built_sites):
             loads = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"', text)
             remote = [u for pair in loads for u in pair if re.match(r"(https?:)?//", u)]
             assert remote == [], f"{page}: {remote}"
-            assert "fonts.googleapis" not in text and "unpkg.com" not in text and "jsdelivr" not in text
+            for host in ("fonts.googleapis", "unpkg.com", "jsdelivr", "cdnjs"):
+                assert host not in text, f"{page}: mentions {host}"
+
+
+def test_notebook_pages_show_stored_outputs_with_one_shared_stylesheet(built_sites):
+    """mkdocs-jupyter inlines ~590 KB of CSS per notebook page; the hook moves it into one cached stylesheet."""
+    from handbook.site import NOTEBOOKS
+
+    site = built_sites / "interviewer"
+    sheets = set()
+    for notebook in NOTEBOOKS:
+        page = site / Path(notebook).with_suffix("") / "index.html"
+        text = page.read_text(encoding="utf-8")
+        assert len(text.encode()) < 250_000, f"{page}: {len(text.encode())} bytes"
+        assert '<style type="text/css">' not in text and '<script src="">' not in text
+        sheets |= set(re.findall(r'<link rel="stylesheet" href="\.\./\.\./(assets/stylesheets/notebook-[0-9a-f]{12}\.css)">',
+                                 text))
+        assert 'class="jp-OutputArea-output' in text  # the outputs stored by `make notebooks` are on the page
+    assert len(sheets) == 1
+    css = (site / sheets.pop()).read_text(encoding="utf-8")
+    assert ".jupyter-wrapper" in css and len(css) > 100_000
 
 
 @pytest.fixture()

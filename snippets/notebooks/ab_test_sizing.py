@@ -45,12 +45,14 @@ pd.set_option("display.width", 120)
 # %% [markdown]
 # ## Sample size for a difference in proportions
 #
-# For two arms of equal size $n$, control rate $p_1$ and treatment rate $p_2 = p_1 (1 + \text{uplift})$:
+# For two arms of equal size *n*, control rate p₁ and treatment rate p₂ = p₁ × (1 + uplift):
 #
-# $$n = \frac{\left(z_{1-\alpha/2}\sqrt{2\bar p(1-\bar p)} + z_{1-\beta}\sqrt{p_1(1-p_1) + p_2(1-p_2)}\right)^2}{(p_2 - p_1)^2}$$
+# ```text
+# n = ( z₁₋α/₂ · √(2 p̄ (1 − p̄)) + z₁₋β · √(p₁ (1 − p₁) + p₂ (1 − p₂)) )² / (p₂ − p₁)²
+# ```
 #
-# The first term is the spread of the difference under the null (pooled rate $\bar p$), the second under the
-# alternative. The $(p_2 - p_1)^2$ in the denominator is the whole story of experiment cost: **halve the
+# The first term is the spread of the difference under the null (pooled rate p̄), the second under the
+# alternative. The (p₂ − p₁)² in the denominator is the whole story of experiment cost: **halve the
 # effect, quadruple the users**.
 
 
@@ -105,7 +107,7 @@ pd.DataFrame({"unique users reached": [reach(d) for d in (1, 3, 7, 14, 21, 28)]}
 #
 # Three rules turn the enrolment time into a calendar:
 #
-# * Enrol until both arms are full: the smallest $d$ with $\text{allocation} \times \text{reach}(d) \geq 2n$.
+# * Enrol until both arms are full: the smallest *d* with allocation × reach(*d*) ≥ 2*n*.
 # * Run **whole weeks**, and at least one: weekday and weekend shoppers differ, and a test that stops on a
 #   Tuesday over-weights whoever shops on Mondays.
 # * Then **wait 7 more days** before the readout, so the last users enrolled complete their 7-day conversion
@@ -199,8 +201,8 @@ print(f"false-positive rate with {LOOKS} daily peeks: {peeking_fpr:.3f} instead 
 # Conversion is the primary metric, but finance will ask about revenue per user. Revenue is zero for about 96%
 # of users and heavy-tailed for the rest, so its variance is large relative to its mean, and the same +2% needs
 # far more users. **CUPED** removes the part of the variance explained by a pre-experiment covariate
-# (the same user's spend in the 12 weeks before): $Y' = Y - \theta (X - \bar X)$ with
-# $\theta = \mathrm{cov}(X, Y)/\mathrm{var}(X)$, which cuts variance by a factor $1 - \rho^2$.
+# (the same user's spend in the 12 weeks before): Y′ = Y − θ (X − X̄) with
+# θ = cov(X, Y) / var(X), which cuts variance by a factor 1 − ρ².
 
 # %%
 users = 400_000
@@ -242,8 +244,8 @@ print(f"correlation with pre-period spend ρ = {rho:.3f}; variance kept {varianc
 # %% [markdown]
 # Two lessons. Revenue needs about **twice the users** of conversion for the same relative uplift, so it is a
 # guardrail here, not the primary metric. And CUPED is no magic: with a sparse purchase metric the pre-period
-# explains little ($\rho \approx 0.3$), saving about a tenth of the users. On engagement metrics (sessions,
-# clicks), where users are consistent week to week, $\rho$ of 0.6–0.8 halves the sample. It is worth building
+# explains little (ρ ≈ 0.3), saving about a tenth of the users. On engagement metrics (sessions,
+# clicks), where users are consistent week to week, ρ of 0.6–0.8 halves the sample. It is worth building
 # once, as part of the experimentation platform, not per test.
 #
 # ## Before launch, and at the readout

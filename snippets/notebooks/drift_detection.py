@@ -81,11 +81,11 @@ reference.describe().round(2)
 # ## PSI: how far has a distribution moved?
 #
 # The Population Stability Index compares the share of traffic in each bin, reference against current:
-# $\mathrm{PSI} = \sum_i (c_i - r_i) \ln(c_i / r_i)$. Three choices matter more than the formula:
+# PSI = Σᵢ (cᵢ − rᵢ) · ln(cᵢ / rᵢ). Three choices matter more than the formula:
 #
 # * **Bins come from the reference** (deciles of the training data), and are frozen. Re-binning every day
 #   makes numbers incomparable across days.
-# * **Empty bins** would give $\ln 0$: floor the shares at a small epsilon.
+# * **Empty bins** would give ln 0: floor the shares at a small epsilon.
 # * **Thresholds**: the industry rule of thumb is < 0.1 stable, 0.1–0.2 worth a look, > 0.2 significant.
 #   They are conventions, not statistics; calibrate them on your own history (what did PSI look like on
 #   weeks when nothing changed?).
@@ -128,11 +128,11 @@ print({f: REF_SHARES[f].round(3).tolist() for f in ["basket_value", "device"]})
 # %% [markdown]
 # ## KS: is the difference real, and how big is it?
 #
-# The two-sample Kolmogorov–Smirnov test gives a statistic $D$ (the largest gap between the two empirical
+# The two-sample Kolmogorov–Smirnov test gives a statistic D (the largest gap between the two empirical
 # CDFs, an effect size between 0 and 1) and a p-value. At production volumes **the p-value is useless as an
-# alarm**: with enough rows, every harmless wobble is "significant". Alert on $D$ (or PSI), use the p-value
+# alarm**: with enough rows, every harmless wobble is "significant". Alert on D (or PSI), use the p-value
 # only to know a small sample is not noise. The cell below shows it: a 1% shift in `session_length_s`, which
-# no model would notice, compared at production volume. (`ks_d` recomputes $D$ against a pre-sorted reference,
+# no model would notice, compared at production volume. (`ks_d` recomputes D against a pre-sorted reference,
 # which is what a daily job over many features should do; it must agree with scipy's.)
 
 # %%
@@ -155,7 +155,7 @@ print(f"1% shift, n={len(REF_SORTED['session_length_s']):,} vs 100,000: "
 # %% [markdown]
 # ## Daily data-drift monitoring
 #
-# Each production day is compared with the whole reference window: PSI for every feature, KS $D$ for the
+# Each production day is compared with the whole reference window: PSI for every feature, KS D for the
 # numeric ones. This is what a scheduled monitoring job (Airflow, a SageMaker Model Monitor schedule) would
 # write to a table and a dashboard.
 
@@ -193,13 +193,13 @@ print(f"last week: PSI basket_value = {psi_drifted:.3f} (alert), "
 # `basket_value` crosses 0.2 within a week of the launch and `device` reaches the watch level (about 0.1: a
 # 15-point swing to mobile); the two stable features stay
 # near zero for eight weeks, **including after the concept drift on day 35**. That is the point of the next
-# section: input monitoring cannot see a change in $P(y \mid x)$.
+# section: input monitoring cannot see a change in P(y ∣ x).
 #
 # ## Concept drift: only labels can show it
 #
 # Train the model on the reference window (a plain logistic regression, fitted with scipy), score production,
-# and evaluate it **only on days whose labels have matured**. On monitoring day $T$ we know outcomes for days
-# up to $T - 7$.
+# and evaluate it **only on days whose labels have matured**. On monitoring day T we know outcomes for days
+# up to T − 7.
 
 # %%
 FEATURES = ["session_length_s", "days_since_visit", "log_basket", "mobile"]
@@ -309,14 +309,14 @@ detections.loc[CONCEPT_DRIFT_DAY + 5:CONCEPT_DRIFT_DAY + 14].round(3)
 #
 # | Detector | Catches | First alert | Cost |
 # |---|---|---|---|
-# | PSI / KS $D$ on inputs | data drift | within days of the launch | cheap, no labels; fires on harmless drift too |
-# | PSI on the score | data drift that reaches the model | days | cheap; still blind to $P(y \mid x)$ |
+# | PSI / KS D on inputs | data drift | within days of the launch | cheap, no labels; fires on harmless drift too |
+# | PSI on the score | data drift that reaches the model | days | cheap; still blind to P(y ∣ x) |
 # | Calibration on matured labels | concept drift that moves the base rate | label delay + 2–3 days | needs labels |
 # | Rolling AUC on matured labels | concept drift that breaks the ranking | label delay + 4–5 days | needs labels; slowest |
 #
 # What I expect a senior candidate to say, beyond the formulas:
 #
-# * Alert on **effect sizes** (PSI, $D$), never on KS p-values at production volume.
+# * Alert on **effect sizes** (PSI, D), never on KS p-values at production volume.
 # * **Data drift is a question, not an incident**: page on model-quality and business metrics, ticket on
 #   input drift, and check segment-level drift (new country, new app version) before the aggregate hides it.
 # * **Shorten the label delay** where you can: proxy labels (add-to-cart as an early proxy for purchase),
