@@ -4,8 +4,6 @@ the site renders holds exactly what they print."""
 import json
 import math
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from scipy import stats
 
 from handbook import notebooks
+from tests.helpers import call_handbook
 
 ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOKS = ROOT / "snippets" / "notebooks"
@@ -55,21 +54,26 @@ def test_committed_ipynb_shows_exactly_what_the_py_prints(executed):
         assert sum(len(c.get("outputs", [])) for c in stored.cells) >= 6, f"{path} has no stored outputs"
 
 
-def test_notebooks_check_names_a_stale_ipynb(tmp_path):
-    """Edit a .py without `make notebooks`: the check names the .ipynb and how to fix it, and exits 1."""
+def test_notebooks_check_names_a_stale_ipynb(executed, tmp_path, monkeypatch):
+    """An .ipynb whose stored outputs are not what its .py prints: `notebooks --check` names it and how to fix it
+    and exits 1; `notebooks` rewrites it. (The fresh run is this module's real one, so no kernel starts again.)"""
     project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "valid" / "snippets", project / "snippets")
-    py = project / "snippets" / "notebooks" / "ab_test_sizing.py"
-    py.write_text(py.read_text(encoding="utf-8").replace("print(6 * 7)", "print(6 * 8)"), encoding="utf-8")
-    cmd = [sys.executable, "-m", "handbook", "--root", str(project), "notebooks", "--check"]
-    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    assert result.returncode == 1, result.stderr
-    assert ("snippets/notebooks/ab_test_sizing.ipynb: out of date with snippets/notebooks/ab_test_sizing.py; "
-            "run `make notebooks` and commit it") in result.stderr
-    assert "drift_detection" not in result.stderr
-    rewrite = subprocess.run(cmd[:-1], capture_output=True, text=True, check=False)
-    assert rewrite.returncode == 0, rewrite.stderr
-    assert subprocess.run(cmd, capture_output=True, text=True, check=False).returncode == 0
+    (project / "snippets" / "notebooks").mkdir(parents=True)
+    for path in executed:
+        shutil.copy(ROOT / path, project / path)
+        shutil.copy(ROOT / notebooks.source_of(path), project / notebooks.source_of(path))
+    stored = nbformat.read(project / AB, as_version=4)
+    stored.cells[-1].outputs[0]["text"] = '{"n_per_arm": 1}\n'  # what an older .py printed
+    nbformat.write(stored, project / AB)
+    monkeypatch.setattr(notebooks, "execute_all", lambda root: executed)
+
+    result = call_handbook("notebooks", "--check", root=project)
+    assert result.returncode == 1
+    assert result.stderr == (f"{AB}: out of date with snippets/notebooks/ab_test_sizing.py; run `make notebooks` "
+                             "and commit it\n")
+    assert call_handbook("notebooks", root=project).returncode == 0
+    assert notebooks.comparable(nbformat.read(project / AB, as_version=4)) == notebooks.comparable(executed[AB])
+    assert call_handbook("notebooks", "--check", root=project).returncode == 0
 
 
 def _outputs(notebook: nbformat.NotebookNode) -> str:
