@@ -38,7 +38,7 @@ notebooks: setup ## run snippets/notebooks/*.py in a kernel and write the .ipynb
 	$(PY) -m handbook notebooks
 
 test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
-	$(PY) -m pytest -n 2 --dist loadscope --durations=10 --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=10 --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
 
 pdf: setup ## build the interviewer site, print the interviewer kit to site/interviewer-kit.pdf (headless Chromium)
 	$(PY) -m handbook pdf

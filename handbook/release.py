@@ -17,6 +17,7 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .build import mkdocs_env
@@ -61,18 +62,36 @@ def redirects_to(root: Path, branch: str, alias: str) -> bool:
     return shown.returncode == 0 and f"url={alias}/" in shown.stdout
 
 
+def _deploy(root: Path, env: dict[str, str], site: str, version: str) -> tuple[str, str | None]:
+    """mike deploy (and set-default on a branch's first release) of one site; returns (output, failed command)."""
+    config, branch = SITES[site]
+    mike = [str(Path(sys.executable).parent / "mike")]
+    commands = [[*mike, "deploy", "--config-file", config, "--branch", branch, "--update-aliases", version, ALIAS]]
+    if not redirects_to(root, branch, ALIAS):  # the first release; later ones would commit nothing
+        commands.append([*mike, "set-default", "--config-file", config, "--branch", branch, ALIAS])
+    output = f"{site} site {version} -> branch {branch}\n"
+    for cmd in commands:
+        result = subprocess.run(cmd, cwd=root, env=env, check=False, capture_output=True, text=True)
+        output += result.stdout + result.stderr
+        if result.returncode != 0:
+            return output, f"`mike {' '.join(cmd[1:])}` failed (see above); branch {branch} is as mike left it"
+    return output, None
+
+
 def release(root: Path, version: str) -> None:
+    """Both sites at once, as `make build` does: each has its own config, site_dir and branch (mike commits to one
+    branch each, so the two never touch the same ref)."""
     check(root, version)
     env = release_env(root)
-    mike = [str(Path(sys.executable).parent / "mike")]
-    for site, (config, branch) in SITES.items():
-        print(f"{site} site {version} -> branch {branch}", flush=True)
-        commands = [[*mike, "deploy", "--config-file", config, "--branch", branch, "--update-aliases", version, ALIAS]]
-        if not redirects_to(root, branch, ALIAS):  # the first release; later ones would commit nothing
-            commands.append([*mike, "set-default", "--config-file", config, "--branch", branch, ALIAS])
-        for cmd in commands:
-            if subprocess.run(cmd, cwd=root, env=env, check=False).returncode != 0:
-                raise ReleaseError(f"`mike {' '.join(cmd[1:])}` failed (see above); branch {branch} is as mike left it")
+    with ThreadPoolExecutor(max_workers=len(SITES)) as pool:
+        results = list(pool.map(lambda site: _deploy(root, env, site, version), SITES))
+    failures = []
+    for output, failure in results:
+        print(output, end="", flush=True)
+        if failure:
+            failures.append(failure)
+    if failures:
+        raise ReleaseError("; ".join(failures))
     print(f"released {version}: gh-pages (candidate site) and interviewer-pages (interviewer handbook), not pushed")
 
 

@@ -65,3 +65,23 @@ def built_sites(tmp_path_factory) -> Path:
             assert result.returncode == 0, f"make build failed:\n{result.stdout}\n{result.stderr}"
             (shared / "built-sites.complete").touch()
     return out
+
+
+# Scheduling for `pytest -n 2 --dist loadscope --no-loadscope-reorder`: each module (or test class) goes whole to
+# one worker, in this order, so the longest ones start first and short ones fill the gaps at the end (left to
+# xdist's default, modules with the most tests go first and the release test, a few tests taking a minute, ran last
+# on one worker while the other sat idle). The first two need no site build: it is still running in the background.
+LONGEST_FIRST = [
+    "tests/test_release.py", "tests/test_hostile.py", "tests/test_browser.py", "tests/test_reproducible.py",
+    "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/test_validate.py",
+    "tests/test_print_kit.py", "tests/snippets/test_notebooks/", "tests/test_scorecard.py", "tests/test_search.py",
+    "tests/test_serve.py", "tests/test_properties.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        return next((i for i, prefix in enumerate(LONGEST_FIRST) if item.nodeid.startswith(prefix)),
+                    len(LONGEST_FIRST))
+
+    items.sort(key=rank)  # stable: within a module, tests keep their order

@@ -2,7 +2,7 @@
 
 A copy of this working tree (tracked and new files, as a fresh clone would have them, with no notebook cache) is
 built from scratch and compared byte for byte with the session build of the repository itself: same commit, same
-sites, whatever the clock, the output folder or the kernel's timing. The copy is committed at a fixed date to show
+sites, whatever the clock or the output folder. The copy is committed at a fixed date to show
 that the build date is read from git. Then the copy's candidate site is broken while its interviewer site still
 builds: `build` must fail and leave the site folder exactly as it was.
 """
@@ -63,7 +63,7 @@ def clone(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def fresh_build(clone) -> Path:
-    """The copy built once, dated like the session build (by the repository's last commit), notebooks executed."""
+    """The copy built once, dated like the session build (by the repository's last commit)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=source_date_epoch(ROOT))
     result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(clone), "build", "--out", "fresh"],
                             cwd=clone, env=env, capture_output=True, text=True, check=False)
@@ -79,7 +79,7 @@ def test_the_build_date_is_read_from_the_last_commit(clone, tmp_path, monkeypatc
 
 
 def test_a_fresh_build_is_byte_identical_to_the_session_build(built_sites, fresh_build):
-    """Same sources, another folder, another run of every notebook: the same bytes, file for file."""
+    """Same sources, another folder, another process: the same bytes, file for file."""
     for site in ("interviewer", "candidate"):
         a, b = files_of(built_sites / site), files_of(fresh_build / site)
         assert len(a) > 50
