@@ -47,6 +47,8 @@ AUDITED = [
     ("diagram in view", "candidate", "#format-and-timing"),
     ("scorecard", "interviewer", "scorecard/"),
 ]
+# Measured and reported, but not one of issue 7's four pages: the worst case of loading mermaid near the viewport.
+CONTEXT_ONLY = {"diagram in view"}
 CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 95}
 BUILD_BUDGET_S = 10.0
 RATIO_BUDGET = 1.5
@@ -145,6 +147,7 @@ PLUGINS_CONFIG = """
       javascript: assets/mermaid.js
   - mkdocs-jupyter:
       include: ["notebooks/*.ipynb"]
+      ignore: ["*.md"]
       execute: false
       include_source: true
 """
@@ -208,33 +211,33 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def timed(cmd: list[str], cwd: Path, what: str) -> tuple[float, float]:
+    """Run cmd in a new process; returns (wall, CPU) seconds. CPU time (the process and its children) moves little
+    when other work shares the machine."""
+    cpu, start = children_cpu(), time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=mkdocs_env(), capture_output=True, text=True, check=False)
+    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
+    if result.returncode != 0:
+        sys.exit(f"bench: {what} in {cwd} failed:\n{result.stderr[-3000:]}")
+    return round(elapsed, 3), round(cpu, 3)
+
+
 def cold_build(project: Path, config: str, out: Path, keep_cache: bool = False) -> tuple[float, float]:
-    """One `mkdocs build --strict` in a new process, with no notebook cache unless keep_cache; returns (wall, CPU)
-    seconds. CPU time (the build and the notebook kernels it starts) moves little when other work shares the machine."""
+    """One `mkdocs build --strict` in a new process, with no notebook cache unless keep_cache: (wall, CPU) s."""
     if not keep_cache:
         shutil.rmtree(project / ".cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config, "-d", str(out)]
-    cpu, start = children_cpu(), time.perf_counter()
-    result = subprocess.run(cmd, cwd=project, env=mkdocs_env(), capture_output=True, text=True, check=False)
-    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
-    if result.returncode != 0:
-        sys.exit(f"bench: {config} in {project} failed to build:\n{result.stderr[-3000:]}")
-    return round(elapsed, 3), round(cpu, 3)
+    return timed(cmd, project, config)
 
 
 def both_sites_build(project: Path, out: Path) -> tuple[float, float]:
     """`python -m handbook build` (what `make build` runs: both sites, at once, --strict, swapped in on success) in
-    a new process with no notebook cache; returns (wall, CPU) seconds."""
+    a new process with no notebook cache: (wall, CPU) s."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "handbook", "--root", str(project), "build", "--out", str(out)]
-    cpu, start = children_cpu(), time.perf_counter()
-    result = subprocess.run(cmd, cwd=project, env=mkdocs_env(), capture_output=True, text=True, check=False)
-    elapsed, cpu = time.perf_counter() - start, children_cpu() - cpu
-    if result.returncode != 0:
-        sys.exit(f"bench: `python -m handbook build` in {project} failed:\n{result.stderr[-3000:]}")
-    return round(elapsed, 3), round(cpu, 3)
+    return timed([sys.executable, "-m", "handbook", "--root", str(project), "build", "--out", str(out)], project,
+                 "`python -m handbook build`")
 
 
 def edit_line(path: Path, run: int) -> str:
@@ -509,9 +512,11 @@ def targets(builds: dict, weights: dict[str, list[dict]], audits: list[dict]) ->
     for entry in audits:
         for cat, floor in CATEGORIES.items():
             score = entry.get("scores", {}).get(cat)
+            context = entry["label"] in CONTEXT_ONLY
             rows.append({"target": f"Lighthouse {cat}: {entry['label']} ({entry['site']} {entry['page']})",
-                         "want": f">= {floor}", "actual": entry.get("error", "?") if score is None else f"{score:g}",
-                         "pass": score is not None and score >= floor})
+                         "want": f"(context; {floor})" if context else f">= {floor}",
+                         "actual": entry.get("error", "?") if score is None else f"{score:g}",
+                         "pass": "" if context else score is not None and score >= floor})
     return rows
 
 
