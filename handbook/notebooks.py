@@ -16,6 +16,7 @@ from pathlib import Path
 from .site import NOTEBOOK_DIR, NOTEBOOKS
 
 TIMEOUT_S = 60
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def source_of(notebook: str) -> str:
@@ -41,14 +42,30 @@ async def execute(py: Path):
     return notebook
 
 
+class NotebookError(Exception):
+    """Notebooks that could not run; the message names each .py and its error."""
+
+
 def execute_all(root: Path) -> dict[str, object]:
-    """Every notebook of handbook/site.py, executed concurrently (one kernel each): {ipynb path: notebook}."""
+    """Every notebook of handbook/site.py, executed concurrently (one kernel each): {ipynb path: notebook}.
+    Raises NotebookError naming every .py that is missing or has a failing cell."""
     paths = [f"{NOTEBOOK_DIR}/{nb}" for nb in NOTEBOOKS]
 
     async def run():
-        return await asyncio.gather(*(execute(root / source_of(p)) for p in paths))
+        return await asyncio.gather(*(execute(root / source_of(p)) for p in paths), return_exceptions=True)
 
-    return dict(zip(paths, asyncio.run(run()), strict=True))
+    results = asyncio.run(run())
+    failures = []
+    for path, result in zip(paths, results, strict=True):
+        if isinstance(result, FileNotFoundError):
+            failures.append(f"{source_of(path)}: missing (handbook/site.py lists {path})")
+        elif isinstance(result, BaseException):
+            text = _ANSI.sub("", str(result))  # IPython colours its tracebacks
+            lines = [ln for ln in text.strip().splitlines() if ln.strip()] or [type(result).__name__]
+            failures.append(f"{source_of(path)}: a cell failed: {lines[-1][:300]}")
+    if failures:
+        raise NotebookError("\n".join(failures))
+    return dict(zip(paths, results, strict=True))
 
 
 def comparable(notebook) -> list[tuple]:
@@ -81,9 +98,8 @@ def main(root: Path, check: bool) -> int:
 
     try:
         executed = execute_all(root)
-    except Exception as err:  # noqa: BLE001 - a failing cell: say which notebook and why, no traceback
-        print(f"notebooks: a cell failed: {type(err).__name__}: {str(err).strip().splitlines()[-1][:300]}",
-              file=sys.stderr)
+    except NotebookError as err:
+        print(err, file=sys.stderr)
         return 1
     if check:
         paths = stale(root, executed)

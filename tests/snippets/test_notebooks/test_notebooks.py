@@ -76,6 +76,20 @@ def test_notebooks_check_names_a_stale_ipynb(executed, tmp_path, monkeypatch):
     assert call_handbook("notebooks", "--check", root=project).returncode == 0
 
 
+def test_a_failing_or_missing_notebook_is_named_without_a_traceback(tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "valid" / "snippets", project / "snippets")
+    broken = project / "snippets" / "notebooks" / "ab_test_sizing.py"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("print(6 * 7)", "print(1 / 0)"), encoding="utf-8")
+    (project / "snippets" / "notebooks" / "drift_detection.py").unlink()
+    result = call_handbook("notebooks", root=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "snippets/notebooks/drift_detection.py: missing (handbook/site.py lists snippets/notebooks/drift_detection.ipynb)",
+        "snippets/notebooks/ab_test_sizing.py: a cell failed: ZeroDivisionError: division by zero",
+    ]
+
+
 def _outputs(notebook: nbformat.NotebookNode) -> str:
     parts = []
     for cell in notebook.cells:
