@@ -195,6 +195,16 @@ def test_invalid_data_writes_no_site_and_says_where(broken_project):
     assert not (broken_project / "site" / "candidate").exists()
 
 
+def test_a_notebook_without_its_ipynb_writes_no_site_and_says_how_to_fix_it(broken_project):
+    (broken_project / "snippets" / "notebooks" / "ab_test_sizing.ipynb").unlink()
+    result = run_handbook("build", root=broken_project)
+    assert result.returncode == 1
+    assert ("snippets/notebooks/ab_test_sizing.ipynb is missing (handbook/site.py lists it): `make notebooks` "
+            "writes it from snippets/notebooks/ab_test_sizing.py") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (broken_project / "site" / "interviewer").exists()
+
+
 CODE_SUFFIXES = {".py", ".sh", ".cron", ".service", ".timer", ".yml", ".yaml"}
 
 
