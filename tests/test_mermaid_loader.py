@@ -1,5 +1,6 @@
-"""docs/assets/javascripts/mermaid-loader.js: mermaid's 3.5 MB download waits until a diagram nears the viewport,
-except on pages laid out for paper, which must print with their diagrams drawn."""
+"""docs/assets/javascripts/mermaid-loader.js: mermaid's download waits until a diagram nears the viewport, and then
+fetches only the modules that diagram needs, except on pages laid out for paper, which must print with their
+diagrams drawn."""
 
 from __future__ import annotations
 
@@ -20,8 +21,15 @@ def diagrams_in(path) -> int:
     return len(re.findall(r'<pre class="mermaid"', path.read_text(encoding="utf-8")))
 
 
+VENDOR = "/assets/vendor/mermaid-11.17.2/"
+
+
 def mermaid_downloads(requests: list[str]) -> int:
-    return sum(url.endswith("/mermaid.min.js") for url in requests)
+    return sum(url.endswith(VENDOR + "mermaid.esm.min.mjs") for url in requests)
+
+
+def chunk_downloads(requests: list[str]) -> int:
+    return sum(VENDOR + "chunks/" in url for url in requests)
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +52,14 @@ def test_mermaid_is_not_downloaded_until_a_diagram_nears_the_screen(built_sites,
     watch.page.goto(f"{base}/candidate/", wait_until="networkidle")
     top = watch.page.evaluate("document.querySelector('.mermaid').getBoundingClientRect().top")
     assert top > 2 * 600, "the candidate home's diagram must start below the second screen for this test to mean much"
-    assert mermaid_downloads(watch.requests) == 0
+    assert mermaid_downloads(watch.requests) == 0 and chunk_downloads(watch.requests) == 0
     assert watch.page.evaluate(SVGS) == 0
 
     watch.page.evaluate("document.querySelector('.mermaid').scrollIntoView()")
     watch.page.wait_for_function(f"({SVGS})() >= {diagrams_in(page)}", timeout=30_000)
     assert mermaid_downloads(watch.requests) == 1
+    vendored = len(list((built_sites / "candidate" / VENDOR.strip("/") / "chunks").rglob("*.mjs")))
+    assert 0 < chunk_downloads(watch.requests) < vendored / 2, "a flowchart needs a few of mermaid's modules, not all"
     assert watch.errors == []
     assert watch.foreign == []
 
