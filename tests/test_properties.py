@@ -1,6 +1,6 @@
 """Property: whatever happens to a data file, the validator answers with file:line problems, never a traceback.
 
-Hypothesis (150 derandomized examples) takes the small valid fixture, breaks one file at random (deletes a key,
+Hypothesis (20 derandomized examples a run) takes the small valid fixture, breaks one file at random (deletes a key,
 gives a value another type, duplicates a list item, truncates the text, splices in random bytes) and runs
 `load_all` in-process on it.
 """
