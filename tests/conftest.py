@@ -85,3 +85,9 @@ def pytest_collection_modifyitems(config, items):
                     len(LONGEST_FIRST))
 
     items.sort(key=rank)  # stable: within a module, tests keep their order
+    # Coverage measures snippets/ (make test: --cov=snippets). Its tracer, on Python 3.11, also slows every other
+    # line the workers run by about 85% (the validator, hypothesis, HTML parsing, Playwright's calls), so it is paused
+    # while any test outside tests/snippets/ runs: pytest-cov's no_cover marker.
+    for item in items:
+        if item.nodeid.startswith("tests/") and not item.nodeid.startswith("tests/snippets/"):
+            item.add_marker(pytest.mark.no_cover)
