@@ -75,7 +75,7 @@ def comparable(notebook) -> list[tuple]:
         outputs = []
         for out in cell.get("outputs", []):
             outputs.append((out.get("output_type"), out.get("name"), out.get("text"),
-                            {k: v for k, v in sorted(out.get("data", {}).items())}))
+                            dict(sorted(out.get("data", {}).items()))))
         cells.append((cell.cell_type, cell.source, outputs))
     return cells
 

@@ -8,16 +8,12 @@ from contextlib import contextmanager
 
 import pytest
 
-from handbook.pdf import serve  # noqa: F401 - the one static server, shared with `make pdf`
+# The one static server, Chromium flags and shadow-root opener, shared with `make pdf`. Material draws each diagram
+# in a closed shadow root; OPEN_SHADOW_ROOTS opens them so a test can see the <svg>.
+from handbook.pdf import CHROMIUM_FLAGS as FLAGS
+from handbook.pdf import OPEN_SHADOW_ROOTS, serve  # noqa: F401 - re-exported for the tests
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-# Material draws each diagram in a closed shadow root; open them so the test can see the <svg>.
-OPEN_SHADOW_ROOTS = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };
-"""
 
 
 def need_chromium() -> str:

@@ -12,12 +12,12 @@ ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
 
 
-FIXTURE_ENV = {"NO_MKDOCS_2_WARNING": "1"}
+QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # silences Material's end-of-life banner
 
 
 def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
     """Run `python -m handbook ...` as a user would, capturing its output."""
-    env = {**os.environ, **FIXTURE_ENV}
+    env = {**os.environ, **QUIET_ENV}
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
                           capture_output=True, text=True, cwd=root, check=False,
                           env=env)

@@ -62,32 +62,17 @@ def check_pages(built_sites, site_name: str, chunk: int) -> None:
     assert problems == []
 
 
-# One class per chunk of pages, so that `pytest -n 2 --dist loadscope` runs them on both workers.
-class TestInterviewerPagesChunk0:
+# One class per chunk of pages, so that `pytest -n 2 --dist loadscope` spreads them over both workers; each page
+# belongs to exactly one chunk (pages_of(site)[chunk::n]).
+def _chunk_class(site_name: str, chunk: int) -> type:
     def test_pages_render_cleanly_offline(self, built_sites):
-        check_pages(built_sites, "interviewer", 0)
+        check_pages(built_sites, site_name, chunk)
+
+    name = f"Test{site_name.title()}PagesChunk{chunk}"
+    return type(name, (), {"test_pages_render_cleanly_offline": test_pages_render_cleanly_offline})
 
 
-class TestInterviewerPagesChunk1:
-    def test_pages_render_cleanly_offline(self, built_sites):
-        check_pages(built_sites, "interviewer", 1)
-
-
-class TestInterviewerPagesChunk2:
-    def test_pages_render_cleanly_offline(self, built_sites):
-        check_pages(built_sites, "interviewer", 2)
-
-
-class TestInterviewerPagesChunk3:
-    def test_pages_render_cleanly_offline(self, built_sites):
-        check_pages(built_sites, "interviewer", 3)
-
-
-class TestCandidatePages:
-    def test_pages_render_cleanly_offline(self, built_sites):
-        check_pages(built_sites, "candidate", 0)
-
-
-def test_the_chunks_cover_every_page():
-    classes = [c for c in globals().values() if isinstance(c, type) and c.__name__.startswith("Test")]
-    assert len(classes) == sum(CHUNKS.values())
+for _site, _n in CHUNKS.items():
+    for _chunk in range(_n):
+        _cls = _chunk_class(_site, _chunk)
+        globals()[_cls.__name__] = _cls

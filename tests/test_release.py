@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import PageWatch, browser, serve
-from tests.helpers import FIXTURE_ENV, ROOT, copy_valid
+from tests.helpers import QUIET_ENV, ROOT, copy_valid
 from tests.test_sites import candidate_site_text, hidden_strings, visible_text_of_field
 
 MARKER = "This paragraph was added for release 1.1."
@@ -38,7 +38,7 @@ def local_branches(repo: Path) -> set[str]:
 
 
 def release(repo: Path, version: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, **FIXTURE_ENV)
+    env = dict(os.environ, **QUIET_ENV)
     return subprocess.run([sys.executable, "-m", "handbook.release", version], cwd=repo, env=env,
                           capture_output=True, text=True, check=False)
 
