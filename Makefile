@@ -31,7 +31,7 @@ build: setup ## build site/interviewer and site/candidate (--strict; a failed bu
 validate: setup ## check data/ and print every problem as file:line: where: what
 	$(PY) -m handbook validate
 
-schema: setup ## regenerate data/schemas/*.json after changing handbook/model.py
+schema: setup ## regenerate data/schemas/*.json after changing handbook/core/model.py
 	$(PY) -m handbook schema
 
 notebooks: setup ## run snippets/notebooks/*.py in a kernel and write the .ipynb (with outputs) the site renders
@@ -50,7 +50,7 @@ lint: setup ## ruff on the package, tests and snippets
 	$(VENV)/bin/ruff check handbook tests snippets
 
 release: setup ## make release VERSION=1.4: mike-deploy both sites as 1.4 + latest to local branches (no push)
-	$(PY) -m handbook.release "$(VERSION)"
+	$(PY) -m handbook.tools.release "$(VERSION)"
 
 bench: setup ## build times vs a plain Material site, page weight, Lighthouse (needs node, chromium); writes bench/report.json
 	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund

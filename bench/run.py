@@ -169,7 +169,7 @@ def plain_site(dest: Path, pages: int, sections: int = 3, plugins_of: Path | Non
     config = PLAIN_CONFIG
     ordinary = pages
     if plugins_of is not None:
-        from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
+        from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS
 
         plugins = PLUGINS_CONFIG if notebooks else PLUGINS_CONFIG.split("  - mkdocs-jupyter:")[0]
         config = config.replace("plugins:\n  - search\n", "plugins:\n  - search" + plugins)

@@ -6,8 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import build, diff, schema
-from .validate import DataError, load_all
+from .core import schema
+from .core.validate import DataError, load_all
+from .site import build
+from .tools import diff
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -30,7 +32,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = schema.stale(args.root)
         for name in stale:
-            print(f"data/schemas/{name}: out of date with handbook/model.py; run `python -m handbook schema`",
+            print(f"data/schemas/{name}: out of date with handbook/core/model.py; run `python -m handbook schema`",
                   file=sys.stderr)
         return 1 if stale else 0
     for name in schema.write(args.root):
@@ -53,7 +55,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
-    from . import debrief
+    from .tools import debrief
 
     try:
         rubric = load_all(args.root).rubric
@@ -72,19 +74,19 @@ def cmd_debrief(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from . import pdf
+    from .tools import pdf
 
     return pdf.main(args.root, args.site, (args.root / args.out).resolve())
 
 
 def cmd_linkcheck(args: argparse.Namespace) -> int:
-    from . import linkcheck
+    from .tools import linkcheck
 
     return linkcheck.main(args.root, check_external=not args.no_external)
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
-    from . import notebooks
+    from .tools import notebooks
 
     return notebooks.main(args.root, check=args.check)
 

@@ -10,8 +10,8 @@ import pytest
 
 # The one static server, Chromium flags and shadow-root opener, shared with `make pdf`. Material draws each diagram
 # in a closed shadow root; OPEN_SHADOW_ROOTS opens them so a test can see the <svg>.
-from handbook.pdf import CHROMIUM_FLAGS as FLAGS
-from handbook.pdf import OPEN_SHADOW_ROOTS, serve  # noqa: F401 - re-exported for the tests
+from handbook.tools.pdf import CHROMIUM_FLAGS as FLAGS
+from handbook.tools.pdf import OPEN_SHADOW_ROOTS, serve  # noqa: F401 - re-exported for the tests
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

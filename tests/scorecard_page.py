@@ -6,8 +6,8 @@ import itertools
 import json
 from pathlib import Path
 
-from handbook import scoring
-from handbook.model import Rubric
+from handbook.core import scoring
+from handbook.core.model import Rubric
 
 URL = "scorecard/"
 

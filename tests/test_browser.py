@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from handbook.validate import load_all
+from handbook.core.validate import load_all
 from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
 from tests.helpers import ROOT
 

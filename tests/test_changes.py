@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from handbook.render import MARKER_SOURCES, Renderer
-from handbook.validate import load_all
+from handbook.core.validate import load_all
+from handbook.site.render import MARKER_SOURCES, Renderer
 from tests.helpers import copy_valid
 
 PAGE = "<!-- handbook:changes -->"

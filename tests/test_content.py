@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handbook.validate import load_all
+from handbook.core.validate import load_all
 from tests.helpers import ROOT
 
 DATA = load_all(ROOT)
@@ -129,7 +129,7 @@ def test_at_least_ten_diagrams_each_used_by_a_question():
 
 def test_no_placeholder_text_in_data_pages_or_diagrams():
     found = []
-    for folder, pattern in [("data", "*.yml"), ("docs", "*.md"), ("diagrams", "*.mmd"), ("handbook/templates", "*.j2")]:
+    for folder, pattern in [("data", "*.yml"), ("docs", "*.md"), ("diagrams", "*.mmd"), ("handbook/site/templates", "*.j2")]:
         for path in sorted((ROOT / folder).rglob(pattern)):
             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
                 if PLACEHOLDER.search(line):

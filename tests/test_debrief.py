@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from handbook import scoring
-from handbook.validate import load_all
+from handbook.core import scoring
+from handbook.core.validate import load_all
 from tests import scorecard_page as card
 from tests.browser import PageWatch, browser, serve
 from tests.helpers import ROOT, call_handbook, run_handbook

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.diff import shorten_pair
+from handbook.tools.diff import shorten_pair
 from tests.helpers import copy_valid, run_handbook
 
 LONG_PROMPT = ("You own the deployment of a gradient-boosted churn model that scores 40k accounts nightly. Walk "

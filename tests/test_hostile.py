@@ -16,8 +16,8 @@ import pytest
 import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from handbook.loader import format_loc
-from handbook.validate import DataError, load_all
+from handbook.core.loader import format_loc
+from handbook.core.validate import DataError, load_all
 from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
 from tests.helpers import VALID, run_handbook, site_root
 

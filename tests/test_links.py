@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handbook.linkcheck import check_sites, probe
+from handbook.tools.linkcheck import check_sites, probe
 from tests.browser import serve
 from tests.helpers import run_handbook
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pypdfium2
 import pytest
 
-from handbook.validate import load_all
+from handbook.core.validate import load_all
 from tests.browser import need_chromium
 from tests.helpers import ROOT, run_handbook
 

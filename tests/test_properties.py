@@ -15,7 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handbook.validate import DataError, DataSet, load_all
+from handbook.core.validate import DataError, DataSet, load_all
 from tests.helpers import VALID, copy_valid
 
 FILES = sorted(p.relative_to(VALID).as_posix() for p in (VALID / "data").rglob("*.yml"))

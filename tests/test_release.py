@@ -39,7 +39,7 @@ def local_branches(repo: Path) -> set[str]:
 
 def release(repo: Path, version: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, **QUIET_ENV)
-    return subprocess.run([sys.executable, "-m", "handbook.release", version], cwd=repo, env=env,
+    return subprocess.run([sys.executable, "-m", "handbook.tools.release", version], cwd=repo, env=env,
                           capture_output=True, text=True, check=False)
 
 
@@ -168,7 +168,7 @@ def test_make_release_runs_the_release_module():
     dry = subprocess.run(["make", "-n", "release", "VERSION=1.4"], cwd=ROOT, capture_output=True, text=True,
                          check=False)
     assert dry.returncode == 0, dry.stderr
-    assert '-m handbook.release "1.4"' in dry.stdout
+    assert '-m handbook.tools.release "1.4"' in dry.stdout
 
 
 @pytest.mark.browser

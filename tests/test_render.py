@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import markdown
 import pytest
 
-from handbook.model import (
+from handbook.core.model import (
     CANDIDATE,
     DEFAULT_AUDIENCE,
     INTERVIEWER,
@@ -20,8 +20,8 @@ from handbook.model import (
     for_audience,
     interviewer_only_strings,
 )
-from handbook.render import Renderer, RenderError, plain, safe_markdown
-from handbook.validate import load_all
+from handbook.core.validate import load_all
+from handbook.site.render import Renderer, RenderError, plain, safe_markdown
 from tests.helpers import ROOT, copy_valid
 
 HOSTILE = [
@@ -169,7 +169,7 @@ def test_default_audience_is_interviewer():
 
 
 def test_every_field_of_every_model_has_a_declared_or_default_audience():
-    from handbook import model
+    from handbook.core import model
 
     nodes = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, model.Node) and c is not model.Node]
     assert nodes

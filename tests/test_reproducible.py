@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.build import mkdocs_env, source_date_epoch
+from handbook.site.build import mkdocs_env, source_date_epoch
 from tests.helpers import ROOT, run_handbook
 
 COMMIT_TIME = 1_780_000_000  # 2026-05-28T20:26:40Z: far from the clock and from the fallback date

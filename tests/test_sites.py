@@ -11,9 +11,9 @@ from pathlib import Path
 import markdown
 import pytest
 
-from handbook.model import interviewer_only_strings
-from handbook.render import safe_markdown
-from handbook.validate import load_all
+from handbook.core.model import interviewer_only_strings
+from handbook.core.validate import load_all
+from handbook.site.render import safe_markdown
 from tests.helpers import ROOT, VALID, run_handbook, site_root
 
 TAG = re.compile(r"<[^>]+>")
@@ -157,7 +157,7 @@ def test_pages_request_nothing_from_other_hosts(built_sites):
 
 def test_notebook_pages_show_stored_outputs_with_one_shared_stylesheet(built_sites):
     """mkdocs-jupyter inlines ~590 KB of CSS per notebook page; the hook moves it into one cached stylesheet."""
-    from handbook.site import NOTEBOOKS
+    from handbook.core.sites import NOTEBOOKS
 
     site = built_sites / "interviewer"
     sheets = set()
@@ -199,7 +199,7 @@ def test_a_notebook_without_its_ipynb_writes_no_site_and_says_how_to_fix_it(brok
     (broken_project / "snippets" / "notebooks" / "ab_test_sizing.ipynb").unlink()
     result = run_handbook("build", root=broken_project)
     assert result.returncode == 1
-    assert ("snippets/notebooks/ab_test_sizing.ipynb is missing (handbook/site.py lists it): `make notebooks` "
+    assert ("snippets/notebooks/ab_test_sizing.ipynb is missing (handbook/core/sites.py lists it): `make notebooks` "
             "writes it from snippets/notebooks/ab_test_sizing.py") in result.stderr
     assert "Traceback" not in result.stderr
     assert not (broken_project / "site" / "interviewer").exists()
@@ -210,10 +210,10 @@ CODE_SUFFIXES = {".py", ".sh", ".cron", ".service", ".timer", ".yml", ".yaml"}
 
 def test_every_code_snippet_is_embedded_in_a_page():
     """Reference code nobody can see is code nobody reviews: every code file under snippets/ is on some page."""
-    from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
+    from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS
 
     data = load_all(ROOT)
-    from handbook.notebooks import source_of
+    from handbook.core.sites import source_of
 
     refs = {source_of(f"{NOTEBOOK_DIR}/{n}") for n in NOTEBOOKS}  # each shown as the .ipynb run from it
     for q in data.questions:

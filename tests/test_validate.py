@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handbook import cli, schema
+from handbook import cli
+from handbook.core import schema
 from tests.helpers import ROOT, copy_valid, run_handbook
 
 NEGATIVE = sorted((ROOT / "tests" / "fixtures" / "negative").glob("*.yml"))

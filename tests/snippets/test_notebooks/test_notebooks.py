@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from scipy import stats
 
-from handbook import notebooks
+from handbook.tools import notebooks
 from tests.helpers import call_handbook
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -85,7 +85,7 @@ def test_a_failing_or_missing_notebook_is_named_without_a_traceback(tmp_path):
     result = call_handbook("notebooks", root=project)
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "snippets/notebooks/drift_detection.py: missing (handbook/site.py lists snippets/notebooks/drift_detection.ipynb)",
+        "snippets/notebooks/drift_detection.py: missing (handbook/core/sites.py lists snippets/notebooks/drift_detection.ipynb)",
         "snippets/notebooks/ab_test_sizing.py: a cell failed: ZeroDivisionError: division by zero",
     ]
 

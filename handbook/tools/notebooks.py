@@ -13,15 +13,10 @@ import re
 import sys
 from pathlib import Path
 
-from .site import NOTEBOOK_DIR, NOTEBOOKS
+from ..core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
 
 TIMEOUT_S = 60
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def source_of(notebook: str) -> str:
-    """snippets/notebooks/x.ipynb -> snippets/notebooks/x.py, the file a contributor edits."""
-    return str(Path(notebook).with_suffix(".py"))
 
 
 async def execute(py: Path):
@@ -47,7 +42,7 @@ class NotebookError(Exception):
 
 
 def execute_all(root: Path) -> dict[str, object]:
-    """Every notebook of handbook/site.py, executed concurrently (one kernel each): {ipynb path: notebook}.
+    """Every notebook of handbook/core/sites.py, executed concurrently (one kernel each): {ipynb path: notebook}.
     Raises NotebookError naming every .py that is missing or has a failing cell."""
     paths = [f"{NOTEBOOK_DIR}/{nb}" for nb in NOTEBOOKS]
 
@@ -58,7 +53,7 @@ def execute_all(root: Path) -> dict[str, object]:
     failures = []
     for path, result in zip(paths, results, strict=True):
         if isinstance(result, FileNotFoundError):
-            failures.append(f"{source_of(path)}: missing (handbook/site.py lists {path})")
+            failures.append(f"{source_of(path)}: missing (handbook/core/sites.py lists {path})")
         elif isinstance(result, BaseException):
             text = _ANSI.sub("", str(result))  # IPython colours its tracebacks
             lines = [ln for ln in text.strip().splitlines() if ln.strip()] or [type(result).__name__]
@@ -110,36 +105,3 @@ def main(root: Path, check: bool) -> int:
         nbformat.write(notebook, root / path)
         print(f"wrote {path}")
     return 0
-
-
-# ---------------------------------------------------------------- the rendered page
-# mkdocs-jupyter (0.26) inlines ~590 KB of JupyterLab CSS into every notebook page, plus scripts our notebooks never
-# use: an empty MathJax <script src="">, its config, and a module that imports mermaid from cdnjs.cloudflare.com when
-# an output holds a mermaid diagram (none of ours does; the site must never load from another host). slim_page moves
-# the CSS into one shared, cacheable stylesheet and drops those scripts, so a notebook page weighs ~100 KB, not 700.
-_PAGE_CSS = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
-_MERMAID_CSS = re.compile(r'<style>\s*(\.jp-Mermaid.*?)</style>', re.DOTALL)
-_DEAD = re.compile(
-    r'<script src="">\s*</script>'
-    r'|<!-- MathJax configuration -->\s*<script type="text/x-mathjax-config">.*?</script>'
-    r'|<script type="module">\s*document\.addEventListener\("DOMContentLoaded", async \(\) => \{\s*'
-    r'const diagrams = document\.querySelectorAll\("\.jp-Mermaid.*?</script>'
-    r"|<style>\s*\['pre \{.*?</style>"  # the pygments CSS again, as a Python list's repr: not CSS at all
-    r"|<!-- (?:Load mathjax|End of mathjax configuration|End of mermaid configuration) -->",
-    re.DOTALL)
-
-
-def slim_page(html: str) -> tuple[str, str]:
-    """(page HTML without inline notebook CSS and dead scripts, the CSS it needs). The first <style> found is where
-    the caller links the stylesheet: the placeholder <!-- notebook-css --> marks it."""
-    css: list[str] = []
-
-    def take(match: re.Match) -> str:
-        first = not css
-        css.append(match.group(1).strip())
-        return "<!-- notebook-css -->" if first else ""
-
-    html = _PAGE_CSS.sub(take, html)
-    html = _MERMAID_CSS.sub(take, html)
-    html = _DEAD.sub("", html)
-    return html, "\n".join(css) + "\n"

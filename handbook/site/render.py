@@ -10,10 +10,10 @@ from pathlib import Path
 import jinja2
 from markdown.extensions.toc import slugify
 
-from . import changes
-from .model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
-from .scoring import browser_rule
-from .validate import TIMELINE_DIAGRAM, DataSet
+from ..core import changes
+from ..core.model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
+from ..core.scoring import browser_rule
+from ..core.validate import TIMELINE_DIAGRAM, DataSet
 
 TEMPLATES = Path(__file__).parent / "templates"
 MARKER = re.compile(r"<!--\s*handbook:([a-z-]+)((?:\s+[a-z0-9_-]+)*)\s*-->")

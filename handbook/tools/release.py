@@ -20,7 +20,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .build import mkdocs_env
+from ..site.build import mkdocs_env
 
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 ALIAS = "latest"
@@ -98,7 +98,7 @@ def release(root: Path, version: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m handbook.release VERSION   (make release VERSION=1.4)", file=sys.stderr)
+        print("usage: python -m handbook.tools.release VERSION   (make release VERSION=1.4)", file=sys.stderr)
         return 2
     try:
         release(Path.cwd(), args[0])

@@ -12,10 +12,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from handbook.notebooks import slim_page, source_of
-from handbook.render import Renderer, RenderError
-from handbook.site import NOTEBOOK_DIR, NOTEBOOKS
-from handbook.validate import DataError, load_all
+from handbook.site.notebook_pages import slim_page
+from handbook.site.render import Renderer, RenderError
+from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
+from handbook.core.validate import DataError, load_all
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 _state: dict = {}
@@ -56,7 +56,7 @@ def on_files(files: Files, config) -> Files:
     notebooks = NOTEBOOKS if renderer.audience == "interviewer" else []
     for path in (f"{NOTEBOOK_DIR}/{nb}" for nb in notebooks):
         if not (root / path).is_file():
-            raise PluginError(f"{path} is missing (handbook/site.py lists it): `make notebooks` writes it from "
+            raise PluginError(f"{path} is missing (handbook/core/sites.py lists it): `make notebooks` writes it from "
                               f"{source_of(path)}")
     for uri in notebooks:  # a plain File (not generated) so that mkdocs-jupyter can wrap it
         files.append(File(uri, str(root / NOTEBOOK_DIR), config.site_dir, config.use_directory_urls))
@@ -81,7 +81,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.notebooks)."""
+    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.tools.notebooks)."""
     if page.file.src_uri not in NOTEBOOKS:
         return html
     html, css = slim_page(html)

@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import scoring
-from .model import Rubric
+from ..core import scoring
+from ..core.model import Rubric
 
 SPREAD_TO_DISCUSS = 2
 REQUIRED = ("rubric_version", "candidate", "interviewer", "date", "scores", "notes", "weighted_score",

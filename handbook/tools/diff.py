@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import loader
-from .model import CANDIDATE, ROOT_MODELS, audience_of, for_audience
-from .validate import SCHEMA_DIR, check_model, kind_of
+from ..core import loader
+from ..core.model import CANDIDATE, ROOT_MODELS, audience_of, for_audience
+from ..core.validate import SCHEMA_DIR, check_model, kind_of
 
 WIDTH = 80  # characters of each old and new value shown
 CANDIDATE_FILES = ("docs/candidate", "docs/assets", "mkdocs.candidate.yml")  # pages and config of the public site
