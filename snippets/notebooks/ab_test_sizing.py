@@ -290,4 +290,7 @@ results = {
     "srm_pvalue": float(srm.pvalue),
     "untestable_uplift_share_of_mau": float(mde_table.loc[0.005, "share of MAU in test"]),
 }
+# Six significant digits: the last bits of a float sum depend on how many BLAS threads ran it, and the stored
+# outputs must be the same on every machine.
+results = {k: float(f"{v:.6g}") if isinstance(v, float) else v for k, v in results.items()}
 print(json.dumps(results, indent=2))

@@ -336,4 +336,7 @@ results = {
     "ks_tiny_shift_d": float(tiny_shift.statistic),
     "ks_tiny_shift_p": float(tiny_shift.pvalue),
 }
+# Six significant digits: the last bits of a float sum depend on how many BLAS threads ran it, and the stored
+# outputs must be the same on every machine.
+results = {k: float(f"{v:.6g}") if isinstance(v, float) else v for k, v in results.items()}
 print(json.dumps(results, indent=2))
