@@ -183,7 +183,8 @@ class Source(Node):
     """A primary source for a fact in the answer (a limit, a price, a version, a statistic)."""
 
     url: HttpsUrl
-    supports: Line  # what the page confirms, so a reviewer knows what to re-check when it changes
+    # what the page confirms, so a reviewer knows what to re-check when it changes; blank text is empty
+    supports: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
 class Question(Node):
