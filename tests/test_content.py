@@ -140,3 +140,75 @@ def test_no_placeholder_text_in_data_pages_or_diagrams():
 def test_the_placeholder_check_would_fire():
     assert PLACEHOLDER.search("signals: TBD") and PLACEHOLDER.search("Lorem ipsum dolor")
     assert not PLACEHOLDER.search("a TBDX-free line about todos")
+
+
+# --- rubric anchors fit every question of their area ---------------------------------------------------
+
+# Words that belong to one scenario, not to an area: allowed in an anchor only inside "(e.g. ...)".
+SCENARIO_WORDS = re.compile(
+    r"(?i)\b(10M|10 million|record_type|process\(\)|recommend\w*|retrieval|ranking|ranker|fraud|churn|feed|"
+    r"catalogue|search|tenant\w*|notebook|pickle|Flink|Redis|canary paused|02:10|ranker-0\d|latency up|300%|"
+    r"DataProcessor|LRU|async client|feature store)\b")
+
+
+def behaviour_outside_examples(text: str) -> str:
+    return re.sub(r"\(e\.g\. [^)]*\)", "", text)
+
+
+@pytest.mark.parametrize("area", DATA.rubric.areas, ids=lambda a: a.id)
+def test_anchors_describe_behaviour_that_fits_every_question_of_the_area(area):
+    fed_by = [q.id for q in DATA.questions if area.id in q.rubric_areas and q.status == "active"]
+    assert len(fed_by) >= 3, f"{area.id} is fed by {fed_by}"  # seed questions and alternates alike
+    assert [a.score for a in area.anchors] == [1, 2, 3, 4]
+    for anchor in area.anchors:
+        generic = behaviour_outside_examples(anchor.behaviour)
+        assert "e.g." not in generic, f"{area.id} {anchor.score}: an example must sit inside '(e.g. ...)'"
+        found = SCENARIO_WORDS.findall(generic)
+        assert not found, f"{area.id} anchor {anchor.score} names a scenario outside an example: {found}"
+        assert len(anchor.behaviour.split()) <= 75, f"{area.id} anchor {anchor.score} is too long to read in the room"
+
+
+def test_python_anchors_ask_what_they_would_test_and_how():
+    area = next(a for a in DATA.rubric.areas if a.id == "python_oop")
+    by_score = {a.score: a.behaviour for a in area.anchors}
+    assert all(re.search(r"(?i)\btest", by_score[s]) for s in (1, 2, 3, 4))
+    assert re.search(r"(?i)names the tests.*and how", by_score[3])
+
+
+def test_the_scenario_check_would_fire():
+    assert SCENARIO_WORDS.findall("Splits retrieval and ranking from 10M users")
+    assert not SCENARIO_WORDS.findall(behaviour_outside_examples("Splits stages (e.g. retrieval then ranking)"))
+
+
+# --- sources --------------------------------------------------------------------------------------------
+
+# A dollar figure, a discount percentage or a product version in an answer is a fact that goes stale: it needs a
+# source. (Limits written as plain numbers, "5,500 GET per second", are not caught here; the fact-check pass added
+# sources for them by hand.)
+NEEDS_SOURCE = re.compile(r"\$\d|\bup to \d+% off\b|\(up to \d+%|\b(?:Python|MLflow|Kubernetes) \d+\.\d+|\b3\.1\d\b")
+
+
+def answer_text(item) -> str:
+    from handbook.core.model import interviewer_only_strings
+    return "\n".join(interviewer_only_strings(item))
+
+
+ITEMS = [*DATA.questions, *DATA.exercises.values()]
+
+
+@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.id)
+def test_answers_with_prices_discounts_or_versions_carry_sources(item):
+    hits = NEEDS_SOURCE.findall(answer_text(item))
+    assert not hits or item.sources, f"{item.id} names {sorted(set(hits))} but has no sources:"
+
+
+def test_the_source_check_would_fire():
+    assert NEEDS_SOURCE.findall("about $4k a month, Savings Plans (up to 64% off), free-threaded 3.14, MLflow 2.9")
+    assert not NEEDS_SOURCE.findall("p99 under 100 ms for 2,100 QPS")
+
+
+def test_every_source_is_https_and_says_what_it_supports():
+    sources = [s for item in ITEMS for s in item.sources]
+    assert len(sources) >= 30
+    for s in sources:
+        assert s.url.startswith("https://") and len(s.supports.split()) >= 3, s

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from handbook.core.validate import load_all
 from handbook.tools.linkcheck import check_sites, probe
 from tests.browser import serve
-from tests.helpers import run_handbook
+from tests.helpers import ROOT, run_handbook
 
 
 def test_every_internal_link_and_anchor_of_both_sites_resolves(built_sites):
@@ -25,6 +26,20 @@ def test_external_links_are_collected_with_their_pages(built_sites):
     assert "interviewer/rubric/index.html" in report.external[edit]
     assert not any(page.startswith("candidate/") for url, pages in report.external.items() if "/edit/" in url
                    for page in pages)  # the candidate site has no edit buttons
+
+
+def test_every_source_url_is_an_external_link_of_its_interviewer_page(built_sites):
+    """`sources:` render as a Sources list on the interviewer question or exercise page, so `make linkcheck`
+    lists (and, when asked, requests) each URL; the candidate site never links them."""
+    data = load_all(ROOT)
+    report = check_sites(built_sites)
+    expected = [(s.url, f"interviewer/questions/{q.id}/index.html") for q in data.questions for s in q.sources]
+    expected += [(s.url, f"interviewer/exercises/{e.id}/index.html") for e in data.exercises.values() for s in e.sources]
+    assert len(expected) >= 30
+    for url, where in expected:
+        assert where in report.external.get(url, set()), f"{url} is not linked from {where}"
+    candidate_pages = (built_sites / "candidate").rglob("*.html")
+    assert not [p for p in candidate_pages if 'id="sources"' in p.read_text(encoding="utf-8")]
 
 
 def page(path: Path, body: str) -> None:

@@ -30,6 +30,7 @@ Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 Minutes = Annotated[int, Field(gt=0, le=240)]
 Level = Literal["mid", "senior"]
 Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+(\.\d+)?$")]
+HttpsUrl = Annotated[str, StringConstraints(pattern=r"^https://[^\s/?#]+\.[^\s/?#]+(/\S*)?$", max_length=500)]
 
 
 class Node(BaseModel):
@@ -178,6 +179,14 @@ class HistoryEntry(Node):
     note: Line
 
 
+class Source(Node):
+    """A primary source for a fact in the answer (a limit, a price, a version, a statistic)."""
+
+    url: HttpsUrl
+    # what the page confirms, so a reviewer knows what to re-check when it changes; blank text is empty
+    supports: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+
+
 class Question(Node):
     id: Id = candidate()
     title: Line
@@ -202,6 +211,7 @@ class Question(Node):
     snippets: list[SnippetRef] = []
     exercise: Id | None = None
     calibration: list[CalibrationSample] = []
+    sources: list[Source] = []
     history: list[HistoryEntry] = []
 
 
@@ -217,7 +227,7 @@ class KeyEntry(Node):
     id: Id
     lines: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
     category: Literal["data_leakage", "train_serve_skew", "reproducibility", "security", "error_handling",
-                      "resource_handling", "thread_safety", "performance", "testability"]
+                      "resource_handling", "thread_safety", "performance", "testability", "release_safety"]
     severity: Literal["critical", "high", "medium", "low"]
     issue: Text
     fix: Text
@@ -237,6 +247,8 @@ class Exercise(Node):
     root_cause: Text | None = None
     investigation_path: list[Text] = []
     red_herrings: list[Text] = []
+    sources: list[Source] = []
+    history: list[HistoryEntry] = []
 
 
 # --- the audience filter --------------------------------------------------------------------------

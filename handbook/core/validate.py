@@ -99,6 +99,7 @@ _PATTERNS = {
     r"^[a-z][a-z0-9_]*$": "must be a snake_case id (lowercase letters, digits and underscores)",
     r"^part[1-9]$": "must be a part id like part1",
     r"^\d+\.\d+(\.\d+)?$": "must be a version like 1.2",
+    r"^https://[^\s/?#]+\.[^\s/?#]+(/\S*)?$": "must be an https:// URL with a host and no spaces",
 }
 
 

@@ -83,6 +83,11 @@ def cell(text: str | None) -> str:
     return inline(text).replace("|", "\\|")
 
 
+def url(text: str) -> str:
+    """A validated https URL as a Markdown link target: characters that end or break the target are percent-encoded."""
+    return "".join(f"%{ord(c):02X}" if c in '()<>"\'`[]\\' else c for c in text)
+
+
 def indent(text: str, width: int = 4) -> str:
     pad = " " * width
     return "\n".join(pad + line if line.strip() else "" for line in text.splitlines())
@@ -114,7 +119,7 @@ class Renderer:
         self.questions = [for_audience(q, audience) for q in data.questions]
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                  autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(md=md, inline=inline, plain=plain, cell=cell, indent=indent, snippet=self.snippet,
+        env.filters.update(md=md, inline=inline, plain=plain, cell=cell, indent=indent, url=url, snippet=self.snippet,
                            diagram=self.diagram, clock=clock,
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,

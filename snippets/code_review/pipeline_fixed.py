@@ -9,6 +9,7 @@ import argparse
 import hashlib
 import logging
 import pickle
+import platform
 import re
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sklearn
 import yaml
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -38,7 +40,7 @@ LABEL = "churned"
 REQUIRED_COLUMNS = ["customer_id", "snapshot_date", "signup_date", "region", "monthly_spend",
                     "support_tickets_90d", "logins_30d"]
 
-_model_cache: dict[str, dict] = {}
+_model_cache: dict[tuple[str, str], dict] = {}
 _model_cache_lock = threading.Lock()
 
 
@@ -89,20 +91,50 @@ def apply_target_encoding(values: pd.Series, means: pd.Series, prior: float) -> 
     return values.map(means).astype(float).fillna(prior)  # unseen category: the training prior, as in training
 
 
+def split_snapshot(df: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The seeded split: the same snapshot and seed always give the same validation rows."""
+    return train_test_split(df, test_size=0.2, stratify=df[LABEL], random_state=seed)
+
+
+def lineage(df: pd.DataFrame, config: dict) -> dict:
+    """What trained this artifact: data, config and library versions (the caller adds the code commit)."""
+    data_digest = hashlib.sha256(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes()).hexdigest()
+    return {"snapshot_dates": sorted(df["snapshot_date"].astype(str).unique().tolist()), "rows": len(df),
+            "data_sha256": data_digest, "config": dict(config), "python": platform.python_version(),
+            "sklearn": sklearn.__version__, "pandas": pd.__version__}
+
+
 def train(df: pd.DataFrame, config: dict) -> dict:
     check_snapshot(df)
+    data_lineage = lineage(df, config)
     df = build_features(df)
-    train_df, val_df = train_test_split(df, test_size=0.2, stratify=df[LABEL], random_state=config["seed"])
+    train_df, val_df = split_snapshot(df, config["seed"])
     region_means, prior = fit_target_encoding(train_df, "region", LABEL)
     X_train = _feature_matrix(train_df, region_means, prior)
-    X_val = _feature_matrix(val_df, region_means, prior)
 
     model = make_pipeline(StandardScaler(), LogisticRegression(C=config.get("C", 1.0), max_iter=1000))
     model.fit(X_train, train_df[LABEL].to_numpy())  # the scaler sees training rows only
-    auc = roc_auc_score(val_df[LABEL].to_numpy(), model.predict_proba(X_val)[:, 1])
-    log.info("validation AUC %.4f on %d rows", auc, len(val_df))
-    return {"model": model, "region_means": region_means, "region_prior": prior, "val_auc": auc,
-            "seed": config["seed"], "trained_at": datetime.now(UTC).isoformat()}
+    artifact = {"model": model, "region_means": region_means, "region_prior": prior,
+                "seed": config["seed"], "trained_at": datetime.now(UTC).isoformat(), "lineage": data_lineage}
+    artifact["val_auc"] = evaluate(artifact, val_df)
+    log.info("validation AUC %.4f on %d rows", artifact["val_auc"], len(val_df))
+    return artifact
+
+
+def evaluate(artifact: dict, labelled: pd.DataFrame) -> float:
+    """AUC of any artifact (the candidate or the production model) on the same featurised, labelled rows."""
+    X = _feature_matrix(labelled, artifact["region_means"], artifact["region_prior"])
+    return float(roc_auc_score(labelled[LABEL].to_numpy(), artifact["model"].predict_proba(X)[:, 1]))
+
+
+def promotion_decision(candidate_auc: float, production_auc: float | None, min_auc: float,
+                       max_regression: float) -> tuple[bool, str]:
+    """Publish only a model that clears the floor AND is no worse than production on the same rows."""
+    if candidate_auc < min_auc:
+        return False, f"AUC {candidate_auc:.3f} below the floor {min_auc:.3f}"
+    if production_auc is not None and candidate_auc < production_auc - max_regression:
+        return False, f"AUC {candidate_auc:.3f} worse than production {production_auc:.3f} on the same rows"
+    return True, "promote"
 
 
 def _feature_matrix(df: pd.DataFrame, region_means: pd.Series, prior: float) -> np.ndarray:
@@ -137,7 +169,7 @@ def load_model(path: Path, expected_sha256: str) -> dict:
 
 
 def get_model(path: Path, expected_sha256: str) -> dict:
-    key = str(path)
+    key = (str(path), expected_sha256)  # a new version is a new key, even if it is downloaded to the same path
     with _model_cache_lock:  # one load per process, even when many request threads miss at once
         if key not in _model_cache:
             _model_cache[key] = load_model(path, expected_sha256)
@@ -157,18 +189,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, required=True)
     parser.add_argument("--snapshot-date", required=True, help="YYYY-MM-DD; Airflow passes {{ ds }}")
     parser.add_argument("--out-dir", type=Path, required=True)
+    parser.add_argument("--code-version", required=True, help="git commit of this code; CI passes it")
+    parser.add_argument("--production-model", type=Path, help="the artifact now serving, to compare against")
+    parser.add_argument("--production-sha256", help="its digest from the model registry")
     args = parser.parse_args(argv)
 
     config = load_config(args.config)
     df = load_snapshot(config["db_path"], args.snapshot_date)
     artifact = train(df, config)
-    if artifact["val_auc"] < config.get("min_auc", 0.7):
-        log.error("AUC %.3f below threshold, not publishing", artifact["val_auc"])
+    artifact["lineage"]["code_version"] = args.code_version
+    production_auc = None
+    if args.production_model:
+        production = load_model(args.production_model, args.production_sha256)
+        _, val_df = split_snapshot(build_features(df), config["seed"])  # the candidate's validation rows
+        production_auc = evaluate(production, val_df)
+    promote, reason = promotion_decision(artifact["val_auc"], production_auc, config.get("min_auc", 0.7),
+                                         config.get("max_auc_regression", 0.005))
+    if not promote:
+        log.error("not publishing: %s", reason)
         return 1
     path = args.out_dir / f"churn-{args.snapshot_date}.pkl"
     digest = save_model(artifact, path)
-    destination = publish_model(path, config["version"])
-    log.info("registry entry: version=%s uri=%s sha256=%s", config["version"], destination, digest)
+    version = f"{args.snapshot_date}-{digest[:12]}"  # immutable: every run gets its own key, never overwrites
+    destination = publish_model(path, version)
+    log.info("registry entry: version=%s uri=%s sha256=%s", version, destination, digest)
     return 0
 
 

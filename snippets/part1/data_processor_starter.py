@@ -11,7 +11,7 @@
 # A record is a plain dict such as {"type": "click", "user_id": "u-17", "item_id": "sku-9", "dwell_ms": 5400}.
 # The signatures below are a suggestion: rename, split or replace them if your design needs it.
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 Record = dict[str, Any]
@@ -24,8 +24,4 @@ class DataProcessor:
 
     def process_batch(self, records: Iterable[Record]) -> list[Record]:
         """Validate, clean and transform one batch; records of different types may be mixed."""
-        raise NotImplementedError
-
-    def process_stream(self, records: Iterable[Record], chunk_size: int = 10_000) -> Iterator[list[Record]]:
-        """Process a dataset that does not fit in memory."""
         raise NotImplementedError

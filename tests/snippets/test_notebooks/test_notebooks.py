@@ -3,6 +3,7 @@ the site renders holds exactly what they print."""
 
 import json
 import math
+import re
 import shutil
 import time
 from pathlib import Path
@@ -123,6 +124,15 @@ def test_psi_flags_the_drifted_feature_and_not_the_stable_one(drift):
     assert 14 <= r["first_alert"]["basket_value"] <= 21  # within a week of the launch on day 14
     assert r["first_alert"]["session_length_s"] is None
     assert r["first_alert"]["days_since_visit"] is None
+
+
+def test_psi_alert_line_is_the_one_the_monitoring_questions_teach(drift):
+    """Part 4 (and the Part 2 drift follow-up) tell interviewers "above 0.25, act": the notebook alerts there too."""
+    _, r = drift
+    questions = "\n".join((ROOT / "data" / "questions" / f"part{n}.yml").read_text(encoding="utf-8") for n in (2, 4))
+    pairs = re.findall(r"above (0\.\d+) (?:alert|act)|(?:alert|PSI) above (0\.\d+)", questions)
+    taught = {float(a or b) for a, b in pairs}
+    assert taught == {r["psi_alert"]} == {0.25}
 
 
 def test_ks_p_value_flags_a_harmless_shift_at_production_volume(drift):
