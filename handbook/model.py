@@ -194,7 +194,8 @@ class Question(Node):
     # The 60-minute plan: "default" is asked in every interview (its minutes fill the part); "swap" replaces a
     # default question when the part's time cues say so; absent means bank or take-home only.
     run: Literal["default", "swap"] | None = None
-    focus_areas: list[Line] = []  # the interview's focus_areas this question assesses, written as listed there
+    # the interview's focus_areas this question assesses, written as listed there (public names, so candidate())
+    focus_areas: list[Line] = candidate([])
     prompt: Text
     follow_ups: list[FollowUp] = Field(min_length=1)
     signals: Signals
