@@ -322,7 +322,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     # The plan is checked on otherwise sound data (one mistake, one message) that declares one: a data set with no
     # `run: default` question (the small test fixture) has no plan; tests/test_content.py requires the real one.
     if not out and data.default_plan():
-        _check_default_plan(data, lambda loc, message: at(iv, loc, message))
+        _check_default_plan(data, lambda loc, message: at(iv, loc, message), at)
 
     # exercises
     for rel, ex in exercise_files.items():
@@ -366,7 +366,7 @@ def uncovered_focus_areas(data: DataSet) -> list[str]:
     return [name for name in data.interview.focus_areas if name not in covered]
 
 
-def _check_default_plan(data: DataSet, report) -> None:
+def _check_default_plan(data: DataSet, report, report_at) -> None:
     """Each part's default-plan questions fill its minutes; every focus area is assessed in the default plan."""
     for i, part in enumerate(data.interview.parts):
         planned = data.default_plan(part.id)
@@ -375,6 +375,13 @@ def _check_default_plan(data: DataSet, report) -> None:
             listing = " + ".join(f"{q.id} {q.minutes}" for q in planned) or "no question has run: default"
             report(("parts", i, "minutes"), f"{part.minutes} minutes, but the part's default-plan questions add up "
                    f"to {total} ({listing})")
+    for rel, qf in data.question_files.items():
+        slots = {q.minutes for q in data.default_plan(qf.part)}
+        for j, q in enumerate(qf.questions):
+            if q.run == "swap" and q.minutes not in slots:
+                report_at(rel, ("questions", j, "minutes"), f"a swap-in takes the place of a default question, so it "
+                          f"must take as long as one ({' or '.join(str(m) for m in sorted(slots)) or 'none'} minutes in "
+                          f"{qf.part}), got {q.minutes}")
     missing = uncovered_focus_areas(data)
     for i, name in enumerate(data.interview.focus_areas):
         if name in missing:
