@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from handbook.core.validate import load_all
+from handbook.core.validate import DataError, load_all, uncovered_focus_areas
 from tests.helpers import ROOT
 
 DATA = load_all(ROOT)
@@ -212,3 +213,62 @@ def test_every_source_is_https_and_says_what_it_supports():
     assert len(sources) >= 30
     for s in sources:
         assert s.url.startswith("https://") and len(s.supports.split()) >= 3, s
+
+
+# --- the 60-minute plan: every focus area assessed by default, the incident long enough to score a senior ------
+
+
+def test_every_focus_area_of_the_brief_is_assessed_in_the_default_plan():
+    plan = DATA.default_plan()
+    by_area = {area: [q.id for q in plan if area in q.focus_areas] for area in DATA.interview.focus_areas}
+    assert [area for area, ids in by_area.items() if not ids] == [], by_area
+    assert uncovered_focus_areas(DATA) == []
+
+
+def test_the_focus_area_check_fails_when_an_area_loses_its_only_default_question(tmp_path):
+    """The same check on a copy of the real data where the shell read no longer claims shell scripting."""
+    for name in ("data", "snippets", "diagrams"):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.log", "*.csv", "*.ipynb"))
+    for name in ("ranker-api.log", "excerpt.log"):
+        (tmp_path / "snippets/debugging/incident" / name).write_text("", encoding="utf-8")
+    part4 = tmp_path / "data/questions/part4.yml"
+    text = part4.read_text(encoding="utf-8")
+    assert text.count("focus_areas: [Shell scripting and automation]") == 1
+    part4.write_text(text.replace("focus_areas: [Shell scripting and automation]",
+                                  "focus_areas: [MLOps and collaboration with data scientists]"), encoding="utf-8")
+    with pytest.raises(DataError) as refused:
+        load_all(tmp_path)
+    line = next(n for n, ln in enumerate((ROOT / "data/interview.yml").read_text().splitlines(), 1)
+                if ln == "  - Shell scripting and automation")
+    assert [str(p) for p in refused.value.problems] == [(
+        f"data/interview.yml:{line}: focus_areas[1]: 'Shell scripting and automation' is assessed by no question of "
+        "the default plan (give one a `run: default` and list this area in its focus_areas)")]
+
+
+def test_default_plan_fills_each_part_and_gives_the_incident_seven_minutes():
+    for part in DATA.interview.parts:
+        assert sum(q.minutes for q in DATA.default_plan(part.id)) == part.minutes, part.id
+    plan = {q.id: q for q in DATA.default_plan()}
+    assert plan["latency-300-percent"].minutes >= 7
+    assert "distributed-training-design" in plan  # no longer a fourth choice dropped first
+    part3 = next(p for p in DATA.interview.parts if p.id == "part3")
+    assert "keep distributed training" in part3.cut_when_behind
+
+
+def test_part4_runs_the_shell_read_and_the_data_scientist_hand_off_by_default():
+    plan = DATA.default_plan("part4")
+    shell = [q for q in plan if "Shell scripting and automation" in q.focus_areas]
+    assert shell and all(q.exercise and DATA.exercises[q.exercise].answer_key for q in shell)
+    hand_off = [fu.ask for q in plan for fu in q.follow_ups if "data scientist" in fu.ask.lower()]
+    assert hand_off, "a default Part 4 question must ask about a data scientist's hand-off"
+
+
+def test_the_behavioural_question_is_anchored_and_tied_to_the_briefs_red_flag():
+    flag = "Unable to discuss past production experience in detail"
+    assert flag in DATA.rubric.red_flags
+    behavioural = [q for q in DATA.default_plan() if q.kind == "behavioural"]
+    assert len(behavioural) == 1
+    q = behavioural[0]
+    assert [a.score for a in sorted(q.anchors, key=lambda a: a.score)] == [s.score for s in DATA.rubric.scale]
+    assert flag.lower() in " ".join(q.red_flags).lower() and flag.lower() in q.prompt.lower()
+    assert q.rubric_areas == ["mlops_production"] and 2 <= q.minutes <= 3

@@ -190,7 +190,7 @@ class Source(Node):
 class Question(Node):
     id: Id = candidate()
     title: Line
-    kind: Literal["coding", "design", "technical", "scenario", "practical"]
+    kind: Literal["coding", "design", "technical", "scenario", "practical", "behavioural"]
     status: Literal["active", "retired", "leaked"]
     seed: bool
     alternate_for: Id | None = None
@@ -200,10 +200,16 @@ class Question(Node):
     tags: list[Id] = Field(min_length=1)
     minutes: Minutes
     rubric_areas: list[AreaId] = Field(min_length=1)
+    # The 60-minute plan: "default" is asked in every interview (its minutes fill the part); "swap" replaces a
+    # default question when the part's time cues say so; absent means bank or take-home only.
+    run: Literal["default", "swap"] | None = None
+    # the interview's focus_areas this question assesses, written as listed there (public names, so candidate())
+    focus_areas: list[Line] = candidate([])
     prompt: Text
     follow_ups: list[FollowUp] = Field(min_length=1)
     signals: Signals
     level_bar: LevelBar
+    anchors: list[Anchor] = []  # question-specific 1-4 anchors, one per scale score, when the area's are too general
     red_flags: list[Line] = Field(min_length=1)
     model_answer: list[Text] = Field(min_length=1)
     alternatives: list[Alternative] = []
@@ -227,7 +233,8 @@ class KeyEntry(Node):
     id: Id
     lines: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
     category: Literal["data_leakage", "train_serve_skew", "reproducibility", "security", "error_handling",
-                      "resource_handling", "thread_safety", "performance", "testability", "release_safety"]
+                      "resource_handling", "thread_safety", "performance", "testability", "release_safety",
+                      "correctness"]
     severity: Literal["critical", "high", "medium", "low"]
     issue: Text
     fix: Text

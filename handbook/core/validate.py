@@ -45,6 +45,11 @@ class DataSet:
                 return qf.part
         raise KeyError(question_id)
 
+    def default_plan(self, part_id: str | None = None) -> list[Question]:
+        """The questions asked in every interview (`run: default`), of one part or of all parts, in file order."""
+        return [q for f in self.question_files.values() if part_id in (None, f.part) for q in f.questions
+                if q.run == "default" and q.status == "active"]
+
     def questions_of(self, part_id: str, active_only: bool = False) -> list[Question]:
         qs = [q for f in self.question_files.values() if f.part == part_id for q in f.questions]
         return [q for q in qs if q.status == "active"] if active_only else qs
@@ -294,6 +299,18 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                 for k, ref in enumerate(fu.see):
                     if problem := _snippet_problem(root, ref):
                         at(rel, (*base, "follow_ups", j, "see", k), problem)
+            for j, name in enumerate(q.focus_areas):
+                if name not in interview.focus_areas:
+                    at(rel, (*base, "focus_areas", j), f"unknown focus area {name!r} (known: "
+                       f"{'; '.join(interview.focus_areas)})")
+            if q.run and q.status != "active":
+                at(rel, (*base, "run"), f"a {q.status} question cannot be in the plan (run: {q.run}): "
+                   "remove `run` or make it active")
+            if q.run == "default" and not q.focus_areas:
+                at(rel, (*base, "run"), "a question in the default plan must list the focus_areas it assesses")
+            if q.anchors and sorted(a.score for a in q.anchors) != scores:
+                at(rel, (*base, "anchors"), f"needs exactly one anchor per score {scores}, "
+                   f"got {[a.score for a in q.anchors]}")
             for j, sample in enumerate(q.calibration):
                 for area, score in sample.scores.items():
                     if area not in area_ids:
@@ -303,6 +320,10 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     for i, pid in enumerate(part_ids):
         if pid not in parts_with_files:
             at(iv, ("parts", i, "id"), f"part {pid!r} has no questions file (data/questions/*.yml with part: {pid})")
+    # The plan is checked on otherwise sound data (one mistake, one message) that declares one: a data set with no
+    # `run: default` question (the small test fixture) has no plan; tests/test_content.py requires the real one.
+    if not out and data.default_plan():
+        _check_default_plan(data, lambda loc, message: at(iv, loc, message), at)
 
     # exercises
     for rel, ex in exercise_files.items():
@@ -338,6 +359,35 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     data.sources["interview"] = iv
     data.sources["rubric"] = rb
     return out
+
+
+def uncovered_focus_areas(data: DataSet) -> list[str]:
+    """The interview's focus areas that no question of the default plan assesses."""
+    covered = {name for q in data.default_plan() for name in q.focus_areas}
+    return [name for name in data.interview.focus_areas if name not in covered]
+
+
+def _check_default_plan(data: DataSet, report, report_at) -> None:
+    """Each part's default-plan questions fill its minutes; every focus area is assessed in the default plan."""
+    for i, part in enumerate(data.interview.parts):
+        planned = data.default_plan(part.id)
+        total = sum(q.minutes for q in planned)
+        if total != part.minutes:
+            listing = " + ".join(f"{q.id} {q.minutes}" for q in planned) or "no question has run: default"
+            report(("parts", i, "minutes"), f"{part.minutes} minutes, but the part's default-plan questions add up "
+                   f"to {total} ({listing})")
+    for rel, qf in data.question_files.items():
+        slots = {q.minutes for q in data.default_plan(qf.part)}
+        for j, q in enumerate(qf.questions):
+            if q.run == "swap" and q.minutes not in slots:
+                report_at(rel, ("questions", j, "minutes"), f"a swap-in takes the place of a default question, so it "
+                          f"must take as long as one ({' or '.join(str(m) for m in sorted(slots)) or 'none'} minutes in "
+                          f"{qf.part}), got {q.minutes}")
+    missing = uncovered_focus_areas(data)
+    for i, name in enumerate(data.interview.focus_areas):
+        if name in missing:
+            report(("focus_areas", i), f"{name!r} is assessed by no question of the default plan "
+                   "(give one a `run: default` and list this area in its focus_areas)")
 
 
 def _known(ids: list[str]) -> str:

@@ -121,6 +121,7 @@ class Renderer:
                                  autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(md=md, inline=inline, plain=plain, cell=cell, indent=indent, url=url, snippet=self.snippet,
                            diagram=self.diagram, clock=clock,
+                           language=lambda path: LANGUAGES.get(Path(path).suffix, "text"),
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
                            interviewer=audience == INTERVIEWER, schedule=self.schedule(),

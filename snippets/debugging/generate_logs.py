@@ -200,11 +200,21 @@ def generate(out_dir: Path = DEFAULT_OUT) -> list[Path]:
                                "mem_rss_mb", "feature_store_calls_per_s"], host_rows))
     fs_path.write_text(_csv(["timestamp", "cluster", "ops_per_s", "cpu_pct", "get_p99_ms", "connections"],
                             fs_rows))
-    # The excerpt a candidate sees first: ranker-03 and ranker-06 either side of the rollout.
-    window = [ln for ln in rendered if "2026-11-25T01:30" <= ln[:16] < "2026-11-25T03:00"
+    # The excerpt a candidate sees first: ranker-03 and ranker-06 either side of the rollout, in the log
+    # viewer's default columns. Version and per-stage fields are left out: the candidate has to ask for them.
+    window = [excerpt_view(ln) for ln in rendered if "2026-11-25T01:30" <= ln[:16] < "2026-11-25T03:00"
               and ("host=ranker-03" in ln or "host=ranker-06" in ln)]
     excerpt_path.write_text("".join(window))
     return paths
+
+
+EXCERPT_HIDES = ("model", "candidates", "fs_calls", "feature_ms", "model_ms")
+
+
+def excerpt_view(line: str) -> str:
+    """A full log line without the fields the first excerpt must not give away (version, per-stage timings)."""
+    return " ".join(part for part in line.rstrip("\n").split(" ")
+                    if part.split("=", 1)[0] not in EXCERPT_HIDES) + "\n"
 
 
 def _csv(header: list[str], rows: list[list[object]]) -> str:

@@ -78,7 +78,9 @@ def _yesterdays(before: dt.datetime) -> set[str]:
 
 
 def test_every_shell_snippet_stub_and_bats_file_passes_shellcheck():
-    scripts = [*sorted(ROOT.glob("snippets/**/*.sh")), *sorted(p for p in STUBS.iterdir() if p.is_file()),
+    planted = SHELL_DIR / "read" / "retrain_nightly.sh"  # the shell read's bugs are on purpose (test_shell_read.py)
+    scripts = [*sorted(p for p in ROOT.glob("snippets/**/*.sh") if p != planted),
+               *sorted(p for p in STUBS.iterdir() if p.is_file()),
                *sorted(HERE.glob("*.bats"))]
     assert SCRIPT in scripts
     result = subprocess.run(
