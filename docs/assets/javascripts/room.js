@@ -92,8 +92,13 @@
       if (due.id !== current.id) steps[due.id].classList.add("room-step--plan");
       $("room-now").textContent = `Plan now: ${due.title} (${hmm(due.start)}–${hmm(due.end)})`;
       const into = elapsedMin - due.start;
-      const cue = due.cues.filter((q) => q.start <= into).pop();
-      $("room-cue").textContent = cue ? `Cue: ${cue.text}` : "";
+      // a cue at the very end of the previous part ("0:10 hand over to Part 4") shows for the first minute of this one
+      const before = plan.cards[plan.cards.indexOf(due) - 1];
+      const handover = before && into < 1 ? before.cues.filter((q) => q.start === before.end - before.start) : [];
+      const started = handover.map((q) => ({ start: -1, text: q.text })).concat(due.cues.filter((q) => q.start <= into));
+      const latest = started.length ? started[started.length - 1].start : null;
+      const now = started.filter((q) => q.start === latest || q.start < 0).map((q) => q.text); // a minute's cues together
+      $("room-cue").textContent = now.length ? `Cue: ${now.join(" · ")}` : "";
     }
     if (elapsedMin >= current.end) {
       warn(`${current.title} has run past its planned end at ${hmm(current.end)}. Move on, or use its cut rule.`);
