@@ -92,7 +92,7 @@
       if (due.id !== current.id) steps[due.id].classList.add("room-step--plan");
       $("room-now").textContent = `Plan now: ${due.title} (${hmm(due.start)}–${hmm(due.end)})`;
       const into = elapsedMin - due.start;
-      // a cue at the very end of the previous part ("0:10 hand over to Part 4") shows for the first minute of this one
+      // a cue at the very end of the previous part (a hand-over) shows for the first minute of this one
       const before = plan.cards[plan.cards.indexOf(due) - 1];
       const handover = before && into < 1 ? before.cues.filter((q) => q.start === before.end - before.start) : [];
       const started = handover.map((q) => ({ start: -1, text: q.text })).concat(due.cues.filter((q) => q.start <= into));
