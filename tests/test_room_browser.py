@@ -169,6 +169,20 @@ def test_the_room_page_works_by_keyboard_alone(built_sites, chromium, data):
         assert page.input_value(f"#notes-{area}") == "Part 1: typed with the keyboard"
         state = json.loads(page.evaluate("localStorage.getItem('handbook-room-v1')"))
         assert state["notes"][f"{part.id}:{area}"] == "typed with the keyboard"
+
+        # the destructive buttons take a second press: one press changes nothing
+        tab_to("room-reset")
+        page.keyboard.press("Enter")
+        assert page.is_visible("#room-next") and current(page) == [part.id]
+        page.keyboard.press("Enter")
+        assert "Not started" in clock_text(page) and page.is_visible("#room-start")
+        page.fill(f"#notes-{area}", page.input_value(f"#notes-{area}") + "\n\nwritten in the scorecard")
+        tab_to("room-clear")
+        page.keyboard.press("Enter")
+        assert page.input_value(f"#room-notes-{part.id}-{area}") == "typed with the keyboard"
+        page.keyboard.press("Enter")
+        assert page.input_value(f"#room-notes-{part.id}-{area}") == ""
+        assert page.input_value(f"#notes-{area}") == "written in the scorecard"  # the room's lines left, not yours
         assert watch.errors == [] and watch.foreign == []
         context.close()
 

@@ -150,13 +150,42 @@
     tick();
     show(plan.cards[state.current].id);
   });
-  reset.addEventListener("click", () => {
+  // Destructive buttons ask for a second press within 5 seconds (no dialog: the interview goes on meanwhile).
+  function twoStep(button, action) {
+    const label = button.textContent;
+    let armed = null;
+    button.addEventListener("click", () => {
+      if (armed === null) {
+        button.textContent = "Press again to confirm";
+        armed = setTimeout(() => {
+          armed = null;
+          button.textContent = label;
+        }, 5000);
+        return;
+      }
+      clearTimeout(armed);
+      armed = null;
+      button.textContent = label;
+      action();
+    });
+  }
+
+  twoStep(reset, () => {
     state.startedAt = null;
     state.endedAt = null;
     state.current = 0;
     save();
     tick();
     start.focus();
+  });
+  twoStep($("room-clear"), () => {
+    for (const f of noteFields) f.value = "";
+    const areas = new Set(noteFields.map((f) => f.dataset.area));
+    state.notes = {};
+    for (const area of areas) flow(area); // takes the room's notes back out of the scorecard, keeps hand-written ones
+    state.written = {};
+    save();
+    $("room-cleared").textContent = "The room's notes are cleared; the scorecard keeps what you wrote in it.";
   });
 
   // --- notes: per part and rubric area, copied into the scorecard's notes for that area ---------------------
