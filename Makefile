@@ -52,8 +52,9 @@ notebooks: setup ## run snippets/notebooks/*.py in a kernel and write the .ipynb
 test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
 	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=10 --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
 
-pdf: setup ## build the interviewer site, print the interviewer kit to site/interviewer-kit.pdf (headless Chromium)
-	$(PY) -m handbook pdf
+KIT ?= room
+pdf: setup ## print the room kit to site/room-kit.pdf (timeline, cue cards, scorecard); KIT=prep: every question, site/prep-kit.pdf
+	$(PY) -m handbook pdf --kit $(KIT)
 
 a11y: setup ## axe-core accessibility checks of the scorecard and candidate pages, and the keyboard-only scorecard test
 	$(PY) -m pytest --no-cov tests/test_accessibility.py

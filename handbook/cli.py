@@ -76,7 +76,7 @@ def cmd_debrief(args: argparse.Namespace) -> int:
 def cmd_pdf(args: argparse.Namespace) -> int:
     from .tools import pdf
 
-    return pdf.main(args.root, args.site, (args.root / args.out).resolve())
+    return pdf.main(args.root, args.site, (args.root / args.out).resolve() if args.out else None, args.kit)
 
 
 def cmd_linkcheck(args: argparse.Namespace) -> int:
@@ -105,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", metavar="BASE", help="git ref to compare the working tree with, e.g. origin/main")
     p = sub.add_parser("debrief", help="combine a panel's exported scorecards (JSON) into a Markdown debrief sheet")
     p.add_argument("cards", nargs="+", type=Path, metavar="CARD.json", help="scorecards exported from the scorecard page")
-    p = sub.add_parser("pdf", help="print the interviewer kit to a PDF with headless Chromium")
+    p = sub.add_parser("pdf", help="print the room kit (or --kit prep, the long prep kit) to a PDF with headless Chromium")
+    p.add_argument("--kit", choices=["room", "prep"], default="room",
+                   help="room: timeline, cue cards, blank scorecard (at most 8 A4 pages); prep: the run sheet and every "
+                   "active question in full")
     p.add_argument("--site", type=Path, help="an already built interviewer site (default: build it into site/)")
-    p.add_argument("--out", type=Path, default=Path("site/interviewer-kit.pdf"), help="default: site/interviewer-kit.pdf")
+    p.add_argument("--out", type=Path, help="default: site/room-kit.pdf or site/prep-kit.pdf")
     p = sub.add_parser("linkcheck", help="check the built sites' internal links and anchors, list external links in "
                        "site/external-links.txt and request each one")
     p.add_argument("--no-external", action="store_true", help="list external links without requesting them")

@@ -73,7 +73,8 @@ def built_sites(tmp_path_factory) -> Path:
 # on one worker while the other sat idle). The first two need no site build: it is still running in the background.
 LONGEST_FIRST = [
     "tests/test_release.py", "tests/test_hostile.py", "tests/test_browser.py", "tests/test_reproducible.py",
-    "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/test_validate.py",
+    "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/test_room_browser.py",
+    "tests/test_validate.py",
     "tests/test_print_kit.py", "tests/snippets/test_notebooks/", "tests/test_scorecard.py", "tests/test_search.py",
     "tests/test_serve.py", "tests/test_properties.py",
 ]

@@ -38,8 +38,8 @@ def repo(tmp_path: Path) -> Path:
     git(root, "init", "--quiet", "--initial-branch=main")
     git(root, "config", "user.name", "Diff Test")
     git(root, "config", "user.email", "diff-test@example.com")
-    edit(root / "data" / "questions" / "part2.yml", 'prompt: "Explain how you would ship a model."',
-         f'prompt: "{LONG_PROMPT}"')
+    edit(root / "data" / "questions" / "part2.yml", """prompt: '"Explain how you would ship a model."'""",
+         f"""prompt: '"{LONG_PROMPT}"'""")  # the quoted words are what the cue card reads aloud
     commit(root, "base")
     return root
 

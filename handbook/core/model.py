@@ -148,6 +148,9 @@ class FollowUp(Node):
     hint: Text
     listen_for: Text
     see: list[SnippetRef] = []
+    # On the part's cue card (the room page and the room kit): a must-ask follow-up, with one line to listen for.
+    card: bool = False
+    card_listen_for: Line | None = None
 
 
 class Signals(Node):
@@ -219,6 +222,7 @@ class Question(Node):
     calibration: list[CalibrationSample] = []
     sources: list[Source] = []
     history: list[HistoryEntry] = []
+    card: bool = False  # its prompt's words in double quotes go on its part's cue card, read aloud verbatim
 
 
 class QuestionFile(Node):

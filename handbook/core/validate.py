@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import loader
+from . import cards, loader
 from .loader import Document, Problem, format_loc
 from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric
 
@@ -317,6 +317,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                         at(rel, (*base, "calibration", j, "scores", area), f"unknown rubric area {area!r}")
                     elif score not in scores:
                         at(rel, (*base, "calibration", j, "scores", area), f"score must be on the scale {scores}, got {score}")
+    _check_cards(data, at)
     for i, pid in enumerate(part_ids):
         if pid not in parts_with_files:
             at(iv, ("parts", i, "id"), f"part {pid!r} has no questions file (data/questions/*.yml with part: {pid})")
@@ -388,6 +389,47 @@ def _check_default_plan(data: DataSet, report, report_at) -> None:
         if name in missing:
             report(("focus_areas", i), f"{name!r} is assessed by no question of the default plan "
                    "(give one a `run: default` and list this area in its focus_areas)")
+
+
+def _check_cards(data: DataSet, at) -> None:
+    """The cue cards' rules: what a card shows must exist, fit on it, and be readable by the room page's clock."""
+    iv = "data/interview.yml"
+    for i, part in enumerate(data.interview.parts):
+        for j, cue in enumerate(part.time_cues):
+            span = cards.cue_span(cue)
+            if span is None:
+                at(iv, ("parts", i, "time_cues", j), "must start with the minute of the part it begins at, like "
+                   f"0:05 or 0:05-0:10 (the room page's clock reads it), got {cue.split()[0]!r}")
+            elif span[0] > part.minutes or (span[1] is not None and not span[0] <= span[1] <= part.minutes):
+                at(iv, ("parts", i, "time_cues", j), f"{cue.split()[0]} does not fit in the part's {part.minutes} "
+                   "minutes")
+    on_card: dict[str, int] = {}
+    for rel, qf in data.question_files.items():
+        for i, q in enumerate(qf.questions):
+            base = ("questions", i)
+            if q.card and cards.said(q.prompt) is None:
+                at(rel, (*base, "prompt"), "a question on the cue card needs the words to read aloud in double "
+                   'quotes ("...") in its prompt')
+            for j, fu in enumerate(q.follow_ups):
+                loc = (*base, "follow_ups", j)
+                if fu.card and fu.card_listen_for is None:
+                    at(rel, (*loc, "card"), "a follow-up on the cue card needs card_listen_for: one line of what to "
+                       "listen for")
+                if fu.card_listen_for is not None and not fu.card:
+                    at(rel, (*loc, "card_listen_for"), "is shown only on the cue card: add card: true or remove it")
+                if fu.card_listen_for is not None and len(fu.card_listen_for.split()) > cards.MAX_LISTEN_WORDS:
+                    at(rel, (*loc, "card_listen_for"), f"must be one line of at most {cards.MAX_LISTEN_WORDS} words, "
+                       f"got {len(fu.card_listen_for.split())}")
+                if fu.card and q.status == "active":
+                    on_card[qf.part] = on_card.get(qf.part, 0) + 1
+                    if on_card[qf.part] > cards.MAX_FOLLOW_UPS:
+                        at(rel, (*loc, "card"), f"{qf.part}'s cue card already has {cards.MAX_FOLLOW_UPS} must-ask "
+                           "follow-ups: a card holds at most that many")
+    for i, part in enumerate(data.interview.parts):
+        active = data.questions_of(part.id, active_only=True)
+        if active and not part.scenario and not any(q.card for q in active):
+            at(iv, ("parts", i, "id"), f"part {part.id!r} has no prompt on its cue card: give the part a scenario or "
+               "mark an active question card: true")
 
 
 def _known(ids: list[str]) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 from markdown.extensions.toc import slugify
 
-from ..core import changes
+from ..core import cards, changes
 from ..core.model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
 from ..core.scoring import browser_rule
 from ..core.validate import TIMELINE_DIAGRAM, DataSet
@@ -120,7 +120,7 @@ class Renderer:
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                  autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(md=md, inline=inline, plain=plain, cell=cell, indent=indent, url=url, snippet=self.snippet,
-                           diagram=self.diagram, clock=clock,
+                           diagram=self.diagram, clock=clock, quote=quote, short=short,
                            language=lambda path: LANGUAGES.get(Path(path).suffix, "text"),
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
@@ -185,6 +185,21 @@ class Renderer:
         first = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").splitlines()[0]
         return first.lstrip("%").strip() if first.startswith("%%") else diagram_id
 
+    def cards(self) -> list[cards.Card]:
+        """The cue cards in interview order (handbook.core.cards)."""
+        return cards.cards(self.interview, self.rubric, self.questions_of)
+
+    def room_plan(self) -> dict:
+        """What the room page's clock needs: each card's planned minutes and its time cues' start minutes."""
+        out = []
+        for c in self.cards():
+            cues = [{"start": cards.cue_span(cue)[0], "text": " ".join(cue.split())}
+                    for cue in getattr(c.item, "time_cues", []) if cards.cue_span(cue)]
+            title = f"Part {c.number}: {c.item.title}" if c.number else c.item.title
+            out.append({"id": c.id, "title": title, "start": c.start, "end": c.end, "cues": cues,
+                        "areas": [b.area.id for b in c.bars]})
+        return {"slot_minutes": self.interview.slot_minutes, "cards": out}
+
     def releases(self) -> list[changes.Release]:
         """This audience's question and rubric history grouped by version, newest first."""
         return changes.releases(self.questions, self.rubric)
@@ -231,6 +246,18 @@ class Renderer:
 
 MARKER_SOURCES = {"rubric": "data/rubric.yml", "scorecard": "data/rubric.yml", "bank": "data/questions",
                   "calibration": "data/questions", "practice": "data/exercises", "changes": "data/questions"}
+
+
+def short(title: str) -> str:
+    """A question's title up to its colon ("Data Pipeline Design: features for ..." -> "Data Pipeline Design"), for
+    links on a cue card; a one-word prefix ("Scenario: ...") keeps the whole title."""
+    head, sep, _ = title.partition(": ")
+    return head if sep and len(head.split()) > 1 else title
+
+
+def quote(text: str) -> str:
+    """A Markdown blockquote of (already safe) Markdown text."""
+    return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines())
 
 
 def clock(minutes: int) -> str:

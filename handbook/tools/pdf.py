@@ -1,4 +1,6 @@
-"""Print the interviewer kit page (print-kit/) to a PDF with headless Chromium, from the site served on 127.0.0.1."""
+"""Print a kit page of the interviewer site to a PDF with headless Chromium, from the site served on 127.0.0.1: the
+room kit (room-kit/: timeline, cue cards, blank scorecard; at most 8 A4 pages) or the prep kit (print-kit/: the run
+sheet, every active question with its follow-ups and signals, a blank scorecard; no page limit)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,9 @@ from pathlib import Path
 
 from ..site import build
 
-KIT = "print-kit/index.html"
+KITS = {"room": "room-kit/", "prep": "print-kit/"}  # make pdf KIT=room|prep
+OUT = {"room": "site/room-kit.pdf", "prep": "site/prep-kit.pdf"}
+ROOM_KIT_MAX_PAGES = 8
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
 # Material draws each mermaid diagram in a closed shadow root; opening them lets us wait until every one is drawn.
@@ -27,8 +31,9 @@ DIAGRAMS_DRAWN = """n => [...document.querySelectorAll('*')].filter(e => e.shado
 FIT_DIAGRAMS = """() => { for (const e of document.querySelectorAll('*')) if (e.shadowRoot)
     for (const svg of e.shadowRoot.querySelectorAll('svg')) Object.assign(svg.style, {maxHeight: '220mm', maxWidth: '100%'}); }"""
 FOOTER = ('<div style="font-size:8px;width:100%;padding:0 15mm;color:#555;display:flex;justify-content:space-between">'
-          '<span>Interviewer kit: internal, do not share with candidates</span>'
+          '<span>{title}: internal, do not share with candidates</span>'
           '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
+TITLES = {"room": "Room kit", "prep": "Prep kit"}
 
 
 class _Quiet(SimpleHTTPRequestHandler):
@@ -49,17 +54,19 @@ def serve(directory: Path):
         server.server_close()
 
 
-def write_pdf(site: Path, out: Path) -> int:
-    """Print site/print-kit/ to `out`; returns the number of diagrams waited for."""
+def write_pdf(site: Path, out: Path, kit: str = "room") -> int:
+    """Print the kit's page of the built site to `out`; returns the number of diagrams waited for."""
     from playwright.sync_api import sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if not chromium:
         raise RuntimeError("no Chromium on PATH (Debian: apt-get install chromium)")
-    kit = site / KIT
-    if not kit.is_file():
-        raise RuntimeError(f"{kit} does not exist: is {site} a built interviewer site?")
-    diagrams = len(re.findall(r'<pre class="mermaid"', kit.read_text(encoding="utf-8")))
+    if kit not in KITS:
+        raise RuntimeError(f"unknown kit {kit!r} (known: {', '.join(KITS)})")
+    page_file = site / KITS[kit] / "index.html"
+    if not page_file.is_file():
+        raise RuntimeError(f"{page_file} does not exist: is {site} a built interviewer site?")
+    diagrams = len(re.findall(r'<pre class="mermaid"', page_file.read_text(encoding="utf-8")))
     out.parent.mkdir(parents=True, exist_ok=True)
     with serve(site) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
@@ -67,28 +74,30 @@ def write_pdf(site: Path, out: Path) -> int:
             context = browser.new_context()
             context.add_init_script(OPEN_SHADOW_ROOTS)
             page = context.new_page()
-            page.goto(f"{base}/print-kit/", wait_until="load")
+            page.goto(f"{base}/{KITS[kit]}", wait_until="load")
             if diagrams:
                 page.wait_for_function(DIAGRAMS_DRAWN, arg=diagrams, timeout=30_000)
             page.emulate_media(media="print")
             page.evaluate(FIT_DIAGRAMS)
             page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=FOOTER,
+                     header_template="<span></span>", footer_template=FOOTER.format(title=TITLES[kit]),
                      margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
         finally:
             browser.close()
     return diagrams
 
 
-def main(root: Path, site: Path | None, out: Path) -> int:
-    """`python -m handbook pdf`: build the interviewer site into site/ unless one is given, then print the kit."""
+def main(root: Path, site: Path | None, out: Path | None, kit: str = "room") -> int:
+    """`python -m handbook pdf [--kit room|prep]`: build the interviewer site into site/ unless one is given, then
+    print the kit (default out: site/room-kit.pdf or site/prep-kit.pdf)."""
+    out = out or (root / OUT[kit])
     if site is None:
         code = build.build(root, root / "site", ["interviewer"])
         if code:
             return code
         site = root / "site" / "interviewer"
     try:
-        write_pdf(site.resolve(), out)
+        write_pdf(site.resolve(), out, kit)
     except RuntimeError as err:
         print(f"pdf: {err}", file=sys.stderr)
         return 1
