@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -13,11 +14,19 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from handbook.site.notebook_pages import slim_page
+from handbook.site.org import OrgError, check_org, placeholders
 from handbook.site.render import Renderer, RenderError
 from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
 from handbook.core.validate import DataError, load_all
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+# Not under "mkdocs": a placeholder is worth a warning on every build, but must not fail a --strict one (tests, CI)
+notice = logging.getLogger("handbook.notice")
+if not notice.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    notice.addHandler(_handler)
+    notice.propagate = False
 _state: dict = {}
 
 
@@ -32,9 +41,17 @@ def on_config(config):
             log.error(str(problem))
         raise PluginError(f"{len(err.problems)} problem(s) in data/; no site was written") from None
     try:
-        renderer = Renderer(data, settings.get("audience", ""))
+        org = check_org(settings.get("org"))
+    except OrgError as err:
+        raise PluginError(f"{config.config_file_path}: {err}") from None
+    try:
+        renderer = Renderer(data, settings.get("audience", ""), org)
     except RenderError as err:
         raise PluginError(f"{config.config_file_path}: extra.handbook.audience: {err}") from None
+    if renderer.audience == "candidate" and (keys := placeholders(org)):
+        notice.warning("the public candidate guide still shows example values: " + ", ".join(
+            f"extra.handbook.org.{k} = {org[k]!r}" for k in keys) + " (set them in mkdocs.yml, or HANDBOOK_"
+            + "/HANDBOOK_".join(k.upper() for k in keys) + " in the environment, before publishing)")
     _state.clear()
     _state.update(root=root, renderer=renderer, edit_base=settings.get("edit_base"), sources={})
     return config

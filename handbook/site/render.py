@@ -103,11 +103,12 @@ class Page:
 class Renderer:
     """One audience's view of the data, rendered through the shared templates."""
 
-    def __init__(self, data: DataSet, audience: str) -> None:
+    def __init__(self, data: DataSet, audience: str, org: dict | None = None) -> None:
         if audience not in (INTERVIEWER, CANDIDATE):
             raise RenderError(f"unknown audience {audience!r}")
         self.data = data
         self.audience = audience
+        self.org = org  # extra.handbook.org of the MkDocs config (handbook/site/org.py), for the `org` marker
         self.interview = for_audience(data.interview, audience)
         self.rubric = for_audience(data.rubric, audience)
         self.exercises = {k: for_audience(v, audience) for k, v in data.exercises.items()}
@@ -118,7 +119,7 @@ class Renderer:
                            diagram=self.diagram, clock=clock,
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
-                           interviewer=audience == INTERVIEWER, schedule=self.schedule(),
+                           interviewer=audience == INTERVIEWER, schedule=self.schedule(), org=org,
                            browser_rule=browser_rule)
         self.env = env
 
@@ -186,6 +187,16 @@ class Renderer:
     def lifecycle(self, q: Question) -> changes.Lifecycle:
         return changes.lifecycle(q)
 
+    def org_value(self, args: list[str]) -> str:
+        """`<!-- handbook:org KEY -->` in running text: the configured value, as safe inline Markdown."""
+        keys = [k for k in (self.org or {}) if k != "process"]
+        if len(args) != 1 or args[0] not in keys:
+            raise RenderError(f"the org marker takes one of {', '.join(keys)}, got {' '.join(args) or 'nothing'}")
+        value = " ".join(str(self.org[args[0]]).split())
+        if args[0] == "contact":
+            return f"[{inline(value)}](mailto:{value})"
+        return inline(value)
+
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
 
@@ -212,6 +223,10 @@ class Renderer:
 
         def replace(match: re.Match) -> str:
             name, args = match.group(1), match.group(2).split()
+            if name in ("org", "process") and not self.org:
+                raise RenderError(f"the {name!r} marker needs extra.handbook.org in the MkDocs config")
+            if name == "org":  # inline, inside a sentence: no template, no line break
+                return self.org_value(args)
             template = f"marker_{name.replace('-', '_')}.md.j2"
             try:
                 self.env.get_template(template)
@@ -223,8 +238,8 @@ class Renderer:
         return MARKER.sub(replace, markdown), (sources[0] if sources else None)
 
 
-MARKER_SOURCES = {"rubric": "data/rubric.yml", "scorecard": "data/rubric.yml", "bank": "data/questions",
-                  "calibration": "data/questions", "practice": "data/exercises", "changes": "data/questions"}
+MARKER_SOURCES = {"process": "mkdocs.yml", "levels": "data/rubric.yml", "rubric": "data/rubric.yml",
+                  "scorecard": "data/rubric.yml", "bank": "data/questions", "calibration": "data/questions", "practice": "data/exercises", "changes": "data/questions"}
 
 
 def clock(minutes: int) -> str:
