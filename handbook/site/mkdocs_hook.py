@@ -13,11 +13,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
+from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
+from handbook.core.validate import DataError, load_all
 from handbook.site.notebook_pages import slim_page
 from handbook.site.org import OrgError, check_org, placeholders
 from handbook.site.render import Renderer, RenderError
-from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
-from handbook.core.validate import DataError, load_all
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 # Not under "mkdocs": a placeholder is worth a warning on every build, but must not fail a --strict one (tests, CI)

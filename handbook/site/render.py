@@ -16,6 +16,7 @@ from ..core.scoring import browser_rule
 from ..core.validate import TIMELINE_DIAGRAM, DataSet
 
 TEMPLATES = Path(__file__).parent / "templates"
+MERMAID_COMMENT = re.compile(r"^\s*%%(?!\{)")
 MARKER = re.compile(r"<!--\s*handbook:([a-z-]+)((?:\s+[a-z0-9_-]+)*)\s*-->")
 LANGUAGES = {".py": "python", ".sh": "bash", ".bats": "bash", ".yml": "yaml", ".yaml": "yaml", ".json": "json",
              ".jsonl": "json", ".service": "ini", ".timer": "ini", ".cron": "text", ".log": "text", ".csv": "text",
@@ -170,6 +171,9 @@ class Renderer:
             source = self.render("timeline.mmd.j2").strip()
         else:
             source = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").strip()
+        # `%%` comments are notes for contributors (the first names the diagram for diagram_title): mermaid ignores
+        # them, but the page and its search entry would show them as text. `%%{...}%%` directives stay.
+        source = "\n".join(ln for ln in source.splitlines() if not MERMAID_COMMENT.match(ln))
         # mkdocs-mermaid2's fence copies the source into the page as raw HTML; Material hands mermaid the element's
         # textContent, so escaping here shows mermaid the same source and the browser no markup from it
         return f"```mermaid\n{html.escape(source, quote=False)}\n```"
