@@ -91,7 +91,8 @@ def configured_build(tmp_path_factory):
     """The candidate site built twice at once: as shipped (example values) and as a release would configure it."""
     out = tmp_path_factory.mktemp("org")
     env = {"HANDBOOK_COMPANY": "Acme Robotics", "HANDBOOK_CONTACT": "talent@acme-robotics.test",
-           "HANDBOOK_EDITOR": "CoderPad", "HANDBOOK_WHITEBOARD": "Excalidraw"}
+           "HANDBOOK_EDITOR": "CoderPad", "HANDBOOK_WHITEBOARD": "Excalidraw",
+           "HANDBOOK_CANDIDATE_SITE_URL": "https://careers.acme-robotics.test/ml-interview/"}
     clean = {k: "" for k in env}  # what the shipped mkdocs.yml says, whatever this shell exports
     procs = {}
     for name, extra in (("shipped", {}), ("configured", env)):
@@ -139,3 +140,12 @@ def test_a_bad_contact_address_stops_the_build_and_names_the_key(tmp_path):
     assert "extra.handbook.org.contact: must be an email address, got 'write to us'" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "candidate").exists()
+
+
+def test_a_release_sets_the_site_url_through_the_environment(configured_build):
+    _, results = configured_build
+    locs = re.findall(r"<loc>([^<]+)</loc>", (results["configured"][0] / "sitemap.xml").read_text(encoding="utf-8"))
+    assert "https://careers.acme-robotics.test/ml-interview/prepare/" in locs
+    assert all(loc.startswith("https://careers.acme-robotics.test/ml-interview/") for loc in locs)
+    not_found = (results["configured"][0] / "404.html").read_text(encoding="utf-8")
+    assert 'href="/ml-interview/assets/stylesheets/handbook.css"' in not_found

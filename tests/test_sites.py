@@ -57,6 +57,24 @@ def test_both_sites_are_built(built_sites):
         assert (built_sites / site / "sitemap.xml").is_file()
 
 
+def test_sitemap_lists_every_page_under_the_configured_site_url(built_sites):
+    import yaml
+
+    class EnvLoader(yaml.SafeLoader):
+        pass
+
+    EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])  # the default
+    EnvLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    for site, config in (("interviewer", "mkdocs.yml"), ("candidate", "mkdocs.candidate.yml")):
+        url = yaml.load((ROOT / config).read_text(encoding="utf-8"), EnvLoader)["site_url"]
+        locs = re.findall(r"<loc>([^<]+)</loc>", (built_sites / site / "sitemap.xml").read_text(encoding="utf-8"))
+        pages = sorted(url + p.parent.relative_to(built_sites / site).as_posix().removeprefix(".") + "/"
+                       for p in (built_sites / site).rglob("index.html"))
+        pages = [p.replace(url + "/", url) for p in pages]
+        assert len(pages) > 3
+        assert sorted(locs) == pages, site
+
+
 def test_every_part_question_and_exercise_has_an_interviewer_page(built_sites):
     data = load_all(ROOT)
     site = built_sites / "interviewer"
@@ -149,6 +167,7 @@ def test_pages_request_nothing_from_other_hosts(built_sites):
     for site in ("interviewer", "candidate"):
         for page in (built_sites / site).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
+            text = re.sub(r'<link\b[^>]*\brel="canonical"[^>]*>', "", text)  # the page's own address: no request
             loads = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"', text)
             remote = [u for pair in loads for u in pair if re.match(r"(https?:)?//", u)]
             assert remote == [], f"{page}: {remote}"
