@@ -275,8 +275,8 @@ INTERVIEWER_TERMS = {
 # Build internals and audience markers: not in any file, visible text included.
 BUILD_MARKERS = ["candidate-visible", "interviewer-only", "generated from data/", "<!-- handbook:", "data/interview.yml",
                  "data/rubric.yml", "data/questions/", "data/exercises/", "mkdocs_hook", "handbook/site/"]
-BINARY = {".png", ".ico", ".gz", ".woff", ".woff2", ".map"}
-SCRIPTS = {".js", ".mjs", ".css"}
+BINARY = {".png", ".ico", ".gz", ".woff", ".woff2"}
+SCRIPTS = {".js", ".mjs", ".css", ".map"}  # a source map carries its script's comments
 TEXT = {".html", ".json", ".xml", ".txt", ""}  # "" is the vendored LICENSE
 
 
