@@ -355,6 +355,16 @@ def test_candidate_site_ships_no_build_comment_audience_marker_or_interviewer_sc
     assert build_and_audience_leaks(site, interviewer_terms(ROOT)) == []
 
 
+def test_diagram_sources_stay_out_of_the_search_index(built_sites):
+    """A search result shows page text: the Mermaid source of a diagram (its config lines, `gantt`, `flowchart LR`)
+    is not text a reader should meet there."""
+    for site in ("candidate", "interviewer"):
+        index = json.loads((built_sites / site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        text = " ".join(d["text"] for d in index["docs"])
+        assert "dateFormat" not in text and "flowchart LR" not in text and "leftPadding" not in text, site
+        assert "60-minute interview" in (built_sites / site / "index.html").read_text(encoding="utf-8")
+
+
 def test_the_build_and_audience_check_catches_each_kind_of_leak(built_sites, tmp_path):
     site = tmp_path / "candidate"
     shutil.copytree(built_sites / "candidate", site)

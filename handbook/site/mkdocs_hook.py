@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -98,7 +99,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.tools.notebooks)."""
+    """Diagrams stay out of the search index (Material's search would index their Mermaid source, config lines and
+    all, as page text). Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go."""
+    html = re.sub(r'<pre\s+class="mermaid">', '<pre class="mermaid" data-search-exclude>', html)  # mermaid2: "<pre  class"
     if page.file.src_uri not in NOTEBOOKS:
         return html
     html, css = slim_page(html)
