@@ -151,3 +151,37 @@ def test_a_release_sets_the_site_url_through_the_environment(configured_build):
     assert all(loc.startswith("https://careers.acme-robotics.test/ml-interview/") for loc in locs)
     not_found = (results["configured"][0] / "404.html").read_text(encoding="utf-8")
     assert 'href="/ml-interview/assets/stylesheets/handbook.css"' in not_found
+
+
+def _org(**changes) -> dict:
+    org = {"company": "Acme", "contact": "jobs@acme.test", "editor": "CoderPad", "whiteboard": "Excalidraw",
+           "process": [{"step": "Recruiter call", "minutes": 30, "about": "The role."},
+                       {"step": "Technical interview", "this": True, "about": "This guide."}]}
+    org.update(changes)
+    return org
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"company": ""}, "extra.handbook.org.company: must be a non-empty text"),
+    ({"contact": "jobs at acme"}, "extra.handbook.org.contact: must be an email address, got 'jobs at acme'"),
+    ({"phone": "123"}, "extra.handbook.org: unknown key(s) phone"),
+    ({"process": []}, "extra.handbook.org.process: must be a list of steps"),
+    ({"process": [{"step": "Call", "about": "x"}]}, "extra.handbook.org.process: exactly one step must be this interview"),
+    ({"process": [{"step": "Call", "about": "x", "this": True, "minutes": "half an hour"}]},
+     "extra.handbook.org.process[0].minutes: must be a whole number of minutes"),
+    ({"process": [{"step": "Call", "this": True}]}, "extra.handbook.org.process[0]: needs step and about"),
+])
+def test_org_settings_are_checked_and_the_message_names_the_key(changes, message):
+    from handbook.site.org import OrgError, check_org
+
+    with pytest.raises(OrgError) as err:
+        check_org(_org(**changes))
+    assert str(err.value).startswith(message)
+
+
+def test_only_the_example_values_count_as_placeholders():
+    from handbook.site.org import check_org, placeholders
+
+    assert placeholders(check_org(_org())) == []
+    assert placeholders(check_org(_org(company="Example Corp", contact="recruiting@example.com"))) == \
+        ["company", "contact"]
