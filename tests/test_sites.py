@@ -259,19 +259,13 @@ def test_candidate_site_embeds_only_candidate_visible_snippets(built_sites):
 
 # --- nothing on the public site that only the build or the interviewers need ----------------------------------------
 
-# Words that name interviewer-only material, each tied to the interviewer-only field of the model it stands for (a
-# renamed or re-audienced field fails test_interviewer_terms_follow_the_model), plus the scorecard page and the
-# multi-word recommendation outcomes of data/rubric.yml. They are searched, as whole words, where no candidate is
-# meant to read: HTML comments, inline scripts and styles, and every stylesheet and script the site ships. The
-# visible text is free to use them ("we listen for...", "alert thresholds"): the leak test above guards it.
-INTERVIEWER_TERMS = {
-    "veto": ("RecommendationRule", "veto"), "threshold": ("RecommendationRule", "thresholds"),
-    "anchor": ("RubricArea", "anchors"), "red flag": ("Rubric", "red_flags"), "answer key": ("Exercise", "answer_key"),
-    "root cause": ("Exercise", "root_cause"), "red herring": ("Exercise", "red_herrings"),
-    "model answer": ("Question", "model_answer"), "listen for": ("FollowUp", "listen_for"),
-    "calibration": ("Question", "calibration"), "level bar": ("Question", "level_bar"),
-    "reference solution": ("Exercise", "reference_snippets"), "how to run": ("Exercise", "how_to_run"),
-}
+# Words that name interviewer-only material: the interviewer-only fields of the data model that name a kind of
+# material (a field `red_flags` gives "red flag"), the scorecard page, and the recommendation outcomes of
+# data/rubric.yml ("Strong hire"). They are searched, as whole words, where no candidate is meant to read: HTML
+# comments, inline scripts and styles, and every stylesheet and script the site ships. The visible text is free to
+# use them ("we listen for...", "alert thresholds"): the leak test above guards it.
+MATERIAL_FIELDS = {"veto", "thresholds", "anchors", "red_flags", "answer_key", "root_cause", "red_herrings",
+                   "model_answer", "listen_for", "calibration", "level_bar", "reference_snippets", "how_to_run"}
 # Build internals and audience markers: not in any file, visible text included.
 BUILD_MARKERS = ["candidate-visible", "interviewer-only", "generated from data/", "<!-- handbook:", "data/interview.yml",
                  "data/rubric.yml", "data/questions/", "data/exercises/", "mkdocs_hook", "handbook/site/"]
@@ -281,9 +275,15 @@ TEXT = {".html", ".json", ".xml", ".txt", ""}  # "" is the vendored LICENSE
 
 
 def interviewer_terms(root: Path) -> list[str]:
-    outcomes = [t.outcome for t in load_all(root).rubric.recommendation.thresholds]
-    outcomes.append(load_all(root).rubric.recommendation.below_all)
-    return [*INTERVIEWER_TERMS, "scorecard", *(o.lower() for o in outcomes if len(o.split()) > 1)]
+    from handbook.core import model
+
+    fields = {name for cls in vars(model).values() if isinstance(cls, type) and issubclass(cls, model.Node)
+              for name in cls.model_fields
+              if name in MATERIAL_FIELDS and model.audience_of(cls, name) == model.INTERVIEWER}
+    terms = {name.replace("_snippets", "_solution").replace("_", " ").removesuffix("s") for name in fields}
+    rule = load_all(root).rubric.recommendation
+    outcomes = {o.lower() for o in interviewer_only_strings(rule) if 1 < len(o.split()) <= 4 and o[0].isupper()}
+    return sorted(terms | {"scorecard"} | outcomes)
 
 
 # sha256 of every vendored mermaid file, checked against `npm pack mermaid@11.17.2` (package/LICENSE, package/dist/)
@@ -342,10 +342,10 @@ def build_and_audience_leaks(site: Path, terms: list[str]) -> list[str]:
 
 
 def test_interviewer_terms_follow_the_model():
-    from handbook.core import model
-
-    for term, (cls, field) in INTERVIEWER_TERMS.items():
-        assert model.audience_of(getattr(model, cls), field) == model.INTERVIEWER, f"{term}: {cls}.{field}"
+    terms = interviewer_terms(ROOT)
+    for term in ("veto", "threshold", "anchor", "red flag", "answer key", "root cause", "reference solution",
+                 "scorecard", "strong hire"):
+        assert term in terms, (term, terms)
 
 
 def test_candidate_site_ships_no_build_comment_audience_marker_or_interviewer_script(built_sites):
