@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
+import threading
 from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -56,3 +60,43 @@ class PageWatch:
     def reset(self) -> None:
         self.errors.clear()
         self.foreign.clear()
+
+
+class _SubPath(SimpleHTTPRequestHandler):
+    """The site at `prefix` (e.g. /ml-interview-handbook/), as GitHub Pages serves a project site: a missing page gets
+    the site's 404.html with status 404, whatever its depth."""
+
+    prefix = "/"
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path.startswith(self.prefix):
+            self.path = "/" + path[len(self.prefix):]
+            target = Path(self.translate_path(self.path))
+            if target.is_file() or (target / "index.html").is_file():
+                return super().send_head()
+        body = (Path(self.directory) / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        import io
+
+        return io.BytesIO(body)
+
+
+@contextmanager
+def serve_under(directory: Path, prefix: str):
+    """The built site served at http://127.0.0.1:PORT{prefix} (prefix starts and ends with /)."""
+    handler = type("Handler", (_SubPath,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

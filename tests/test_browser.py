@@ -7,7 +7,7 @@ import re
 import pytest
 
 from handbook.core.validate import load_all
-from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
+from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve, serve_under
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
@@ -76,3 +76,86 @@ for _site, _n in CHUNKS.items():
     for _chunk in range(_n):
         _cls = _chunk_class(_site, _chunk)
         globals()[_cls.__name__] = _cls
+
+
+# --- phones and sub-paths -------------------------------------------------------------------------------------------
+
+TIMELINE_LABELS = """() => {
+  for (const host of document.querySelectorAll('*')) {
+    if (!host.shadowRoot) continue;
+    const svg = host.shadowRoot.querySelector('svg[aria-roledescription="gantt"]');
+    if (!svg) continue;
+    const box = svg.getBoundingClientRect();
+    const labels = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => {
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent.trim(), left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+    });
+    return {svg: {left: box.left, right: box.right}, labels, viewport: document.documentElement.clientWidth};
+  }
+  return null;
+}"""
+
+
+def overlaps(a: dict, b: dict, slack: float = 0.5) -> bool:
+    return (a["left"] < b["right"] - slack and b["left"] < a["right"] - slack
+            and a["top"] < b["bottom"] - slack and b["top"] < a["bottom"] - slack)
+
+
+@pytest.mark.parametrize("width", [412, 1280])
+def test_timeline_labels_neither_overlap_nor_run_off_the_edge(built_sites, width):
+    """The interview timeline (a mermaid gantt drawn from data/interview.yml) on the candidate home page, on a 412 px
+    phone and a desktop: every text label's box is inside the chart and clear of every other label."""
+    data = load_all(ROOT)
+    site = built_sites / "candidate"
+    with serve(site) as base, browser() as b:
+        context = b.new_context(viewport={"width": width, "height": 915})
+        context.add_init_script(OPEN_SHADOW_ROOTS)
+        page = context.new_page()
+        page.goto(f"{base}/", wait_until="load")
+        page.evaluate("document.querySelector('.mermaid').scrollIntoView()")
+        page.wait_for_function(f"({TIMELINE_LABELS})() !== null", timeout=30_000)
+        page.wait_for_timeout(200)  # fonts and layout settle
+        drawn = page.evaluate(TIMELINE_LABELS)
+    labels, svg = drawn["labels"], drawn["svg"]
+    texts = [lab["text"] for lab in labels]
+    segments = 2 + len(data.interview.parts)
+    assert sum("min)" in t for t in texts) == segments, texts  # one bar label per segment: nothing went missing
+    assert f"{data.interview.slot_minutes}-minute interview" in texts
+    assert svg["left"] >= 0 and svg["right"] <= drawn["viewport"]
+    clipped = [lab["text"] for lab in labels if lab["left"] < svg["left"] - 0.5 or lab["right"] > svg["right"] + 0.5]
+    assert clipped == [], f"labels cut off at the chart's edge at {width} px"
+    clashes = [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:] if overlaps(a, b)]
+    assert clashes == [], f"overlapping labels at {width} px"
+
+
+HEADER_COLOUR = "rgb(0, 105, 92)"  # handbook.css: the candidate site's teal, darkened for contrast
+
+
+def _not_found_styles(base: str, path: str) -> dict:
+    with browser() as b:
+        page = b.new_page()
+        response = page.goto(base + path, wait_until="load")
+        return {"status": response.status,
+                "sheets": page.evaluate("[...document.styleSheets].map(s => s.href || '')"),
+                "header": page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")}
+
+
+def test_404_page_keeps_its_styles_under_a_sub_path(built_sites):
+    """GitHub Pages serves a project site (and mike serves each version) under a sub-path, and answers a missing page
+    with 404.html. Its asset paths come from site_url, so served under that path it is styled; served under another
+    path than site_url's, the same file is not (as it was with no site_url: root-absolute asset paths), which shows the
+    check can tell."""
+    from urllib.parse import urlparse
+
+    site = built_sites / "candidate"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    prefix = urlparse(re.search(r"<loc>([^<]+)</loc>", sitemap).group(1)).path
+    assert prefix != "/" and prefix.endswith("/"), "site_url has no sub-path: this test would not test anything"
+    with serve_under(site, prefix) as base:
+        found = _not_found_styles(base, f"{prefix}no/such/page/")
+    with serve_under(site, "/somewhere-else/") as base:  # mounted where site_url does not say: the bug this prevents
+        elsewhere = _not_found_styles(base, "/somewhere-else/no/such/page/")
+    assert found["status"] == 404
+    assert any(h.endswith(f"{prefix}assets/stylesheets/handbook.css") for h in found["sheets"]), found["sheets"]
+    assert found["header"] == HEADER_COLOUR
+    assert elsewhere["status"] == 404 and elsewhere["header"] != HEADER_COLOUR

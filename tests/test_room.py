@@ -125,7 +125,8 @@ def test_a_notes_field_per_part_and_rubric_area_and_the_shared_scorecard(room, d
 def test_the_room_page_needs_nothing_from_another_host(built_sites):
     page = (built_sites / "interviewer" / "room" / "index.html").read_text(encoding="utf-8")
     script = (built_sites / "interviewer" / "assets" / "javascripts" / "room.js").read_text(encoding="utf-8")
-    assert not re.search(r"src=\"(https?:)?//|<link[^>]+href=\"(https?:)?//", page)  # links to GitHub are no request
+    # links to GitHub are no request, and neither is the canonical URL (site_url)
+    assert not re.search(r"src=\"(https?:)?//|<link(?![^>]+rel=\"canonical\")[^>]+href=\"(https?:)?//", page)
     assert not re.search(r"fetch\(|XMLHttpRequest|https?://|import\(", script)
 
 

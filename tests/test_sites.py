@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -54,6 +55,24 @@ def test_both_sites_are_built(built_sites):
         assert (built_sites / site / "index.html").is_file()
         assert (built_sites / site / "search" / "search_index.json").is_file()
         assert (built_sites / site / "sitemap.xml").is_file()
+
+
+def test_sitemap_lists_every_page_under_the_configured_site_url(built_sites):
+    import yaml
+
+    class EnvLoader(yaml.SafeLoader):
+        pass
+
+    EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])  # the default
+    EnvLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    for site, config in (("interviewer", "mkdocs.yml"), ("candidate", "mkdocs.candidate.yml")):
+        url = yaml.load((ROOT / config).read_text(encoding="utf-8"), EnvLoader)["site_url"]
+        locs = re.findall(r"<loc>([^<]+)</loc>", (built_sites / site / "sitemap.xml").read_text(encoding="utf-8"))
+        pages = sorted(url + p.parent.relative_to(built_sites / site).as_posix().removeprefix(".") + "/"
+                       for p in (built_sites / site).rglob("index.html"))
+        pages = [p.replace(url + "/", url) for p in pages]
+        assert len(pages) > 3
+        assert sorted(locs) == pages, site
 
 
 def test_every_part_question_and_exercise_has_an_interviewer_page(built_sites):
@@ -148,6 +167,7 @@ def test_pages_request_nothing_from_other_hosts(built_sites):
     for site in ("interviewer", "candidate"):
         for page in (built_sites / site).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
+            text = re.sub(r'<link\b[^>]*\brel="canonical"[^>]*>', "", text)  # the page's own address: no request
             loads = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"', text)
             remote = [u for pair in loads for u in pair if re.match(r"(https?:)?//", u)]
             assert remote == [], f"{page}: {remote}"
@@ -235,3 +255,135 @@ def test_candidate_site_embeds_only_candidate_visible_snippets(built_sites):
         first_code_line = next(ln.strip() for ln in (ROOT / path).read_text().splitlines()
                                if len(ln.strip()) > 30 and not ln.startswith(("#", '"""')))
         assert any(plain(html.escape(first_code_line)) in t for t in texts.values()), f"{path} is not on the prep site"
+
+
+# --- nothing on the public site that only the build or the interviewers need ----------------------------------------
+
+# Words that name interviewer-only material: the interviewer-only fields of the data model that name a kind of
+# material (a field `red_flags` gives "red flag"), the scorecard page, and the recommendation outcomes of
+# data/rubric.yml ("Strong hire"). They are searched, as whole words, where no candidate is meant to read: HTML
+# comments, inline scripts and styles, and every stylesheet and script the site ships. The visible text is free to
+# use them ("we listen for...", "alert thresholds"): the leak test above guards it.
+MATERIAL_FIELDS = {"veto", "thresholds", "anchors", "red_flags", "answer_key", "root_cause", "red_herrings",
+                   "model_answer", "listen_for", "calibration", "level_bar", "reference_snippets", "how_to_run"}
+# Build internals and audience markers: not in any file, visible text included.
+BUILD_MARKERS = ["candidate-visible", "interviewer-only", "generated from data/", "<!-- handbook:", "data/interview.yml",
+                 "data/rubric.yml", "data/questions/", "data/exercises/", "mkdocs_hook", "handbook/site/"]
+BINARY = {".png", ".ico", ".gz", ".woff", ".woff2"}
+SCRIPTS = {".js", ".mjs", ".css", ".map"}  # a source map carries its script's comments
+TEXT = {".html", ".json", ".xml", ".txt", ""}  # "" is the vendored LICENSE
+
+
+def interviewer_terms(root: Path) -> list[str]:
+    from handbook.core import model
+
+    fields = {name for cls in vars(model).values() if isinstance(cls, type) and issubclass(cls, model.Node)
+              for name in cls.model_fields
+              if name in MATERIAL_FIELDS and model.audience_of(cls, name) == model.INTERVIEWER}
+    terms = {name.replace("_snippets", "_solution").replace("_", " ").removesuffix("s") for name in fields}
+    rule = load_all(root).rubric.recommendation
+    outcomes = {o.lower() for o in interviewer_only_strings(rule) if 1 < len(o.split()) <= 4 and o[0].isupper()}
+    return sorted(terms | {"scorecard"} | outcomes)
+
+
+# sha256 of every vendored mermaid file, checked against `npm pack mermaid@11.17.2` (package/LICENSE, package/dist/)
+MERMAID_MANIFEST = ROOT / "tests" / "vendor" / "mermaid-11.17.2.sha256"
+MERMAID_DIR = "assets/vendor/mermaid-11.17.2/"
+
+
+def third_party(site: Path, path: Path) -> bool:
+    """A file that is someone else's code, byte for byte: Material's own theme assets (its bundle sets
+    IntersectionObserver's `threshold`) and the pinned mermaid build (SVG's `text-anchor`, layout thresholds, the
+    "Root cause" of its Ishikawa diagrams). Their vocabulary is not ours to rename, so the word scan skips them; a
+    file that differs from the original by one byte is ours and is scanned like any other."""
+    import hashlib
+
+    import material
+
+    rel = path.relative_to(site).as_posix()
+    if rel.startswith(MERMAID_DIR):
+        pinned = dict(reversed(line.split(maxsplit=1)) for line in MERMAID_MANIFEST.read_text().splitlines())
+        return pinned.get(rel.removeprefix(MERMAID_DIR)) == hashlib.sha256(path.read_bytes()).hexdigest()
+    original = Path(material.__file__).parent / "templates" / rel
+    return original.is_file() and original.read_bytes() == path.read_bytes()
+
+
+def hidden_parts(path: Path, text: str) -> str:
+    """The parts of a file a reader does not see as page text: comments, inline scripts and styles, whole scripts."""
+    if path.suffix in SCRIPTS:
+        return text
+    if path.suffix == ".html":
+        parts = re.findall(r"<!--(.*?)-->", text, re.DOTALL)
+        parts += re.findall(r"<script\b[^>]*>(.*?)</script>", text, re.DOTALL)
+        parts += re.findall(r"<style\b[^>]*>(.*?)</style>", text, re.DOTALL)
+        return "\n".join(parts)
+    return ""
+
+
+def build_and_audience_leaks(site: Path, terms: list[str]) -> list[str]:
+    problems, scanned = [], 0
+    words = re.compile(r"\b(" + "|".join(re.escape(t).replace(r"\ ", r"[\s_-]+") for t in terms) + r")s?\b", re.IGNORECASE)
+    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+        rel = path.relative_to(site).as_posix()
+        if path.suffix in BINARY:
+            continue
+        if path.suffix not in SCRIPTS | TEXT:
+            problems.append(f"{rel}: a file of a kind this check does not know; teach it, or keep it off the site")
+            continue
+        scanned += 1
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems += [f"{rel}: build or audience marker {m!r}" for m in BUILD_MARKERS if m in text]
+        if path.suffix in SCRIPTS | {""} and third_party(site, path):
+            continue
+        problems += [f"{rel}: interviewer-only word {m.group(0)!r} in a comment, style or script"
+                     for m in words.finditer(hidden_parts(path, text))]
+    assert scanned > 100
+    return problems
+
+
+def test_interviewer_terms_follow_the_model():
+    terms = interviewer_terms(ROOT)
+    for term in ("veto", "threshold", "anchor", "red flag", "answer key", "root cause", "reference solution",
+                 "scorecard", "strong hire"):
+        assert term in terms, (term, terms)
+
+
+def test_candidate_site_ships_no_build_comment_audience_marker_or_interviewer_script(built_sites):
+    site = built_sites / "candidate"
+    assert not (site / "assets" / "javascripts" / "scorecard.js").exists()
+    assert not (site / "assets" / "stylesheets" / "interviewer.css").exists()
+    assert build_and_audience_leaks(site, interviewer_terms(ROOT)) == []
+
+
+def test_diagram_sources_stay_out_of_the_search_index(built_sites):
+    """A search result shows page text: the Mermaid source of a diagram (its config lines, `gantt`, `flowchart LR`)
+    is not text a reader should meet there."""
+    for site in ("candidate", "interviewer"):
+        index = json.loads((built_sites / site / "search" / "search_index.json").read_text(encoding="utf-8"))
+        text = " ".join(d["text"] for d in index["docs"])
+        assert "dateFormat" not in text and "flowchart LR" not in text and "leftPadding" not in text, site
+        assert "60-minute interview" in (built_sites / site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_build_and_audience_check_catches_each_kind_of_leak(built_sites, tmp_path):
+    site = tmp_path / "candidate"
+    shutil.copytree(built_sites / "candidate", site)
+    css = site / "assets" / "stylesheets" / "handbook.css"
+    css.write_text(css.read_text() + "\n/* Scorecard: the veto row */\n")
+    page = site / "faq" / "index.html"
+    page.write_text(page.read_text().replace("</article>", "<!-- see the red flags --></article>"))
+    loader = site / "assets" / "javascripts" / "mermaid-loader.js"
+    loader.write_text(loader.read_text() + "\n// weighted score against the Strong hire threshold\n")
+    prepare = site / "prepare" / "index.html"
+    prepare.write_text(prepare.read_text().replace("</article>", "<p>(candidate-visible)</p></article>"))
+    (site / "assets" / "notes.md").write_text("interviewer notes")
+    chunk = next((site / MERMAID_DIR / "chunks").rglob("*.mjs"))  # a vendored file with one added line is ours
+    chunk.write_text(chunk.read_text() + "\n/* the answer key */\n")
+    problems = build_and_audience_leaks(site, interviewer_terms(ROOT))
+    found = " ".join(problems)
+    for expected in ("handbook.css: interviewer-only word 'Scorecard'", "handbook.css: interviewer-only word 'veto'",
+                     "faq/index.html: interviewer-only word 'red flags'", ("mermaid-loader.js: interviewer-only word "
+                     "'Strong hire'"), "mermaid-loader.js: interviewer-only word 'threshold'",
+                     "prepare/index.html: build or audience marker 'candidate-visible'", "assets/notes.md: a file",
+                     f"{chunk.name}: interviewer-only word 'answer key'"):
+        assert expected in found, (expected, problems)

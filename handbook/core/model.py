@@ -83,6 +83,7 @@ class ScaleLevel(Node):
     score: int = candidate(ge=1, le=9)
     label: Line = candidate()
     meaning: Text
+    public: Text = candidate()  # what this score looks like, in words for candidates (the anchors stay interviewer-only)
 
 
 class Anchor(Node):
@@ -91,8 +92,10 @@ class Anchor(Node):
 
 
 class LevelExpectation(Node):
-    mid: int = Field(ge=1, le=9)
-    senior: int = Field(ge=1, le=9)
+    """The score each level is expected to reach; the candidate guide says it in words, never as a number."""
+
+    mid: int = candidate(ge=1, le=9)
+    senior: int = candidate(ge=1, le=9)
 
 
 class RubricArea(Node):
@@ -101,7 +104,7 @@ class RubricArea(Node):
     weight: int = candidate(gt=0, le=100)
     criteria: list[Line] = candidate(min_length=1)
     anchors: list[Anchor] = Field(min_length=2)
-    expected: LevelExpectation
+    expected: LevelExpectation = candidate()
 
 
 class Threshold(Node):
@@ -176,6 +179,13 @@ class CalibrationSample(Node):
     why: Text
 
 
+class CandidateBrief(Node):
+    """A problem as candidates may read it before the interview, for a question without an exercise of its own."""
+
+    title: Line = candidate()
+    text: Text = candidate()
+
+
 class HistoryEntry(Node):
     version: Version
     change: Literal["added", "changed", "retired", "leaked"]
@@ -219,6 +229,7 @@ class Question(Node):
     diagrams: list[Id] = []
     snippets: list[SnippetRef] = []
     exercise: Id | None = None
+    candidate_brief: CandidateBrief | None = candidate(None)  # a practical problem's public brief (or its exercise's)
     calibration: list[CalibrationSample] = []
     sources: list[Source] = []
     history: list[HistoryEntry] = []

@@ -258,6 +258,12 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
             value = getattr(area.expected, lvl)
             if value not in scores:
                 at(rb, ("areas", i, "expected", lvl), f"must be a score on the scale {scores}, got {value}")
+    anchor_texts = [" ".join(a.behaviour.split()) for area in rubric.areas for a in area.anchors]
+    for i, level in enumerate(rubric.scale):
+        public = " ".join(level.public.split())
+        if public == " ".join(level.meaning.split()) or any(public in t or t in public for t in anchor_texts):
+            at(rb, ("scale", i, "public"), "must be its own words for candidates: it is public, while meaning and "
+               "the anchors are interviewer-only")
     mins = [t.min_score for t in rubric.recommendation.thresholds]
     if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
         at(rb, ("recommendation", "thresholds"), f"thresholds must be listed from highest to lowest, got {mins}")
@@ -271,6 +277,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     exercise_ids = {e.id for e in exercise_files.values()}
     parts_with_files: set[str] = set()
     all_ids = {q.id for q in data.questions}
+    exercise_briefs = {e.id for e in exercise_files.values() if e.candidate_brief}
     for rel, qf in data.question_files.items():
         parts_with_files.add(qf.part)
         if qf.part not in part_ids:
@@ -291,6 +298,10 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                 at(rel, (*base, "exercise"), f"unknown exercise {q.exercise!r} (known: {', '.join(sorted(exercise_ids))})")
             if q.alternate_for and q.alternate_for not in all_ids:
                 at(rel, (*base, "alternate_for"), f"unknown question {q.alternate_for!r}")
+            if q.kind == "practical" and q.status == "active" and not q.alternate_for and not q.candidate_brief \
+                    and q.exercise not in exercise_briefs:
+                at(rel, (*base, "candidate_brief"), "a practical problem candidates can meet needs a public brief: "
+                   "candidate_brief (title, text), or an exercise with a candidate_brief")
             _check_history(q.history, lambda j, m, rel=rel, base=base: at(rel, (*base, "history", j, "version"), m))
             for j, ref in enumerate(q.snippets):
                 if problem := _snippet_problem(root, ref):

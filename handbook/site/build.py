@@ -49,6 +49,10 @@ def build(root: Path, out: Path, sites: list[str]) -> int:
         failed = []
         for site, proc in running.items():
             output, _ = proc.communicate()
+            if proc.returncode == 0:  # a successful build keeps quiet, except for warnings meant for a person
+                for line in output.splitlines():
+                    if line.startswith("WARNING"):
+                        print(f"{site} site: {line}", file=sys.stderr)
             if proc.returncode != 0:
                 failed.append(site)
                 for line in output.splitlines():

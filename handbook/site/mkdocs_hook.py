@@ -6,6 +6,8 @@ import hashlib
 import logging
 import os
 import posixpath
+import re
+import sys
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -15,9 +17,17 @@ from mkdocs.structure.files import File, Files
 from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
 from handbook.core.validate import DataError, load_all
 from handbook.site.notebook_pages import slim_page
+from handbook.site.org import OrgError, check_org, placeholders
 from handbook.site.render import Renderer, RenderError
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+# Not under "mkdocs": a placeholder is worth a warning on every build, but must not fail a --strict one (tests, CI)
+notice = logging.getLogger("handbook.notice")
+if not notice.handlers:
+    _handler = logging.StreamHandler(sys.stderr)
+    _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
+    notice.addHandler(_handler)
+    notice.propagate = False
 _state: dict = {}
 
 
@@ -32,9 +42,17 @@ def on_config(config):
             log.error(str(problem))
         raise PluginError(f"{len(err.problems)} problem(s) in data/; no site was written") from None
     try:
-        renderer = Renderer(data, settings.get("audience", ""))
+        org = check_org(settings.get("org"))
+    except OrgError as err:
+        raise PluginError(f"{config.config_file_path}: {err}") from None
+    try:
+        renderer = Renderer(data, settings.get("audience", ""), org)
     except RenderError as err:
         raise PluginError(f"{config.config_file_path}: extra.handbook.audience: {err}") from None
+    if renderer.audience == "candidate" and (keys := placeholders(org)):
+        notice.warning("the public candidate guide still shows example values: " + ", ".join(
+            f"extra.handbook.org.{k} = {org[k]!r}" for k in keys) + " (set them in mkdocs.yml, or HANDBOOK_"
+            + "/HANDBOOK_".join(k.upper() for k in keys) + " in the environment, before publishing)")
     _state.clear()
     _state.update(root=root, renderer=renderer, edit_base=settings.get("edit_base"), sources={})
     return config
@@ -81,7 +99,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.tools.notebooks)."""
+    """Diagrams stay out of the search index (Material's search would index their Mermaid source, config lines and
+    all, as page text). Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go."""
+    html = re.sub(r'<pre\s+class="mermaid">', '<pre class="mermaid" data-search-exclude>', html)  # mermaid2: "<pre  class"
     if page.file.src_uri not in NOTEBOOKS:
         return html
     html, css = slim_page(html)

@@ -16,6 +16,7 @@ from ..core.scoring import browser_rule
 from ..core.validate import TIMELINE_DIAGRAM, DataSet
 
 TEMPLATES = Path(__file__).parent / "templates"
+MERMAID_COMMENT = re.compile(r"^\s*%%(?!\{)")
 MARKER = re.compile(r"<!--\s*handbook:([a-z-]+)((?:\s+[a-z0-9_-]+)*)\s*-->")
 LANGUAGES = {".py": "python", ".sh": "bash", ".bats": "bash", ".yml": "yaml", ".yaml": "yaml", ".json": "json",
              ".jsonl": "json", ".service": "ini", ".timer": "ini", ".cron": "text", ".log": "text", ".csv": "text",
@@ -108,11 +109,12 @@ class Page:
 class Renderer:
     """One audience's view of the data, rendered through the shared templates."""
 
-    def __init__(self, data: DataSet, audience: str) -> None:
+    def __init__(self, data: DataSet, audience: str, org: dict | None = None) -> None:
         if audience not in (INTERVIEWER, CANDIDATE):
             raise RenderError(f"unknown audience {audience!r}")
         self.data = data
         self.audience = audience
+        self.org = org  # extra.handbook.org of the MkDocs config (handbook/site/org.py), for the `org` marker
         self.interview = for_audience(data.interview, audience)
         self.rubric = for_audience(data.rubric, audience)
         self.exercises = {k: for_audience(v, audience) for k, v in data.exercises.items()}
@@ -124,7 +126,7 @@ class Renderer:
                            language=lambda path: LANGUAGES.get(Path(path).suffix, "text"),
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
-                           interviewer=audience == INTERVIEWER, schedule=self.schedule(),
+                           interviewer=audience == INTERVIEWER, schedule=self.schedule(), org=org,
                            browser_rule=browser_rule)
         self.env = env
 
@@ -175,6 +177,9 @@ class Renderer:
             source = self.render("timeline.mmd.j2").strip()
         else:
             source = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").strip()
+        # `%%` comments are notes for contributors (the first names the diagram for diagram_title): mermaid ignores
+        # them, but the page and its search entry would show them as text. `%%{...}%%` directives stay.
+        source = "\n".join(ln for ln in source.splitlines() if not MERMAID_COMMENT.match(ln))
         # mkdocs-mermaid2's fence copies the source into the page as raw HTML; Material hands mermaid the element's
         # textContent, so escaping here shows mermaid the same source and the browser no markup from it
         return f"```mermaid\n{html.escape(source, quote=False)}\n```"
@@ -207,6 +212,16 @@ class Renderer:
     def lifecycle(self, q: Question) -> changes.Lifecycle:
         return changes.lifecycle(q)
 
+    def org_value(self, args: list[str]) -> str:
+        """`<!-- handbook:org KEY -->` in running text: the configured value, as safe inline Markdown."""
+        keys = [k for k in (self.org or {}) if k != "process"]
+        if len(args) != 1 or args[0] not in keys:
+            raise RenderError(f"the org marker takes one of {', '.join(keys)}, got {' '.join(args) or 'nothing'}")
+        value = " ".join(str(self.org[args[0]]).split())
+        if args[0] == "contact":
+            return f"[{inline(value)}](mailto:{value})"
+        return inline(value)
+
     def render(self, template: str, **context) -> str:
         return self.env.get_template(template).render(**context)
 
@@ -233,6 +248,10 @@ class Renderer:
 
         def replace(match: re.Match) -> str:
             name, args = match.group(1), match.group(2).split()
+            if name in ("org", "process") and not self.org:
+                raise RenderError(f"the {name!r} marker needs extra.handbook.org in the MkDocs config")
+            if name == "org":  # inline, inside a sentence: no template, no line break
+                return self.org_value(args)
             template = f"marker_{name.replace('-', '_')}.md.j2"
             try:
                 self.env.get_template(template)
@@ -244,8 +263,8 @@ class Renderer:
         return MARKER.sub(replace, markdown), (sources[0] if sources else None)
 
 
-MARKER_SOURCES = {"rubric": "data/rubric.yml", "scorecard": "data/rubric.yml", "bank": "data/questions",
-                  "calibration": "data/questions", "practice": "data/exercises", "changes": "data/questions"}
+MARKER_SOURCES = {"process": "mkdocs.yml", "levels": "data/rubric.yml", "rubric": "data/rubric.yml",
+                  "scorecard": "data/rubric.yml", "bank": "data/questions", "calibration": "data/questions", "practice": "data/exercises", "changes": "data/questions"}
 
 
 def short(title: str) -> str:

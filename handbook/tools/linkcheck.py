@@ -9,6 +9,7 @@ checks only the internal links, in tests/test_links.py.
 from __future__ import annotations
 
 import posixpath
+import re
 import sys
 import urllib.error
 import urllib.request
@@ -78,17 +79,39 @@ class Report:
     checked: int = 0
 
 
+def site_url_of(site: Path) -> str:
+    """The site's own address (its config's site_url), read back from the sitemap MkDocs wrote: the longest common
+    folder of its pages. '' when the sitemap lists none (no site_url)."""
+    sitemap = site / "sitemap.xml"
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap.read_text(encoding="utf-8")) if sitemap.is_file() else []
+    if not locs:
+        return ""
+    common = posixpath.commonprefix(locs)
+    return common[:common.rindex("/") + 1]
+
+
 def check_sites(root: Path, sites: tuple[str, ...] = SITES) -> Report:
-    """Every internal link of every page of the built sites under `root` (a folder holding interviewer/, candidate/)."""
+    """Every internal link of every page of the built sites under `root` (a folder holding interviewer/, candidate/).
+    A link to the site's own address (the canonical link) or to a root-absolute path under its site_url's sub-path
+    (what Material writes into 404.html) is a link inside the site, checked like a relative one."""
     report = Report()
     for name in sites:
         site = (root / name).resolve()
+        own = site_url_of(site)
+        base = urlsplit(own).path or "/"
         pages = {p: scan(p) for p in sorted(site.rglob("*.html"))}
         for page, info in pages.items():
             where = f"{name}/{page.relative_to(site).as_posix()}"
             for url in info.links:
                 if not url or url.startswith(SKIP_SCHEMES):
                     continue
+                if own and url.startswith(own):
+                    url = "/" + url[len(own):]
+                elif base != "/" and url.startswith("/") and not url.startswith("//"):
+                    if not url.startswith(base):
+                        report.broken.append(f"{where}: {url} (outside the site's path {base})")
+                        continue
+                    url = "/" + url[len(base):]
                 if is_external(url):
                     report.external.setdefault(url, set()).add(where)
                     continue

@@ -1,4 +1,4 @@
-"""Starter code for interview Part 1 (candidate-visible): design a scalable data processor for ML training."""
+"""Starter code for interview Part 1: design a scalable data processor for ML training."""
 
 # Problem: Design a scalable data processor for ML training
 # Requirements:
