@@ -225,3 +225,18 @@ def test_a_hand_written_card_is_accepted_only_when_it_is_consistent(rubric, tmp_
     err = refused(write(tmp_path, "raised.json", {**by_hand, "scores": {**at_mid, "python_oop": 4}}))
     assert "says weighted score 2.80 and 'Hire' at mid level, but its scores give 3.05 and 'Hire at mid level'" in err
     assert "changed after export" in err
+
+
+def test_the_documented_example_card_fits_the_schema_and_is_debriefed(rubric, tmp_path):
+    from jsonschema import Draft202012Validator
+
+    page = (ROOT / "docs" / "interviewer" / "scorecard.md").read_text(encoding="utf-8")
+    example = json.loads(page.split("## The exported file", 1)[1].split("```json\n", 1)[1].split("```", 1)[0])
+    schema = json.loads((ROOT / "data" / "schemas" / "scorecard.schema.json").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(example)) == []
+    assert set(example) == set(schema["properties"]) == set(schema["required"])  # every field is documented
+    result = debrief(write(tmp_path, "example.json", example))
+    assert result.returncode == 0, result.stderr
+    assert example == card.as_exported(rubric, example["scores"], candidate=example["candidate"],
+                                       interviewer=example["interviewer"], notes=example["notes"],
+                                       date=example["date"], not_asked_follow_ups=example["not_asked_follow_ups"])

@@ -217,3 +217,13 @@ def test_the_javascript_rule_follows_the_data_not_a_copy_of_it(rubric):
     cut = {**mid(rubric), "problem_solving": NA}
     assert run_js(strict, [one_low, cut]) == [python_view(strict, one_low), python_view(strict, cut)]
     assert [r["outcome"] for r in run_js(strict, [one_low, cut])] == [scoring.NO_HIRE, scoring.NOT_ENOUGH]
+
+
+def test_with_every_area_assessed_strong_hire_is_only_ever_at_senior(rubric):
+    """What data/rubric.yml `recommendation.why` claims: clearing the mid expectation by the strong margin with no
+    area below the mid column also passes senior."""
+    ids = [a.id for a in rubric.areas]
+    labels = {scoring.evaluate(rubric, dict(zip(ids, combo, strict=True))).label
+              for combo in itertools.product(scoring.scale(rubric), repeat=len(ids))}
+    assert "Strong hire at senior level" in labels and "Strong hire at mid level" not in labels
+    assert "in practice a senior outcome" in " ".join(rubric.recommendation.why.split())
