@@ -196,6 +196,7 @@ def level_bars(rubric: Rubric) -> list[dict]:
         out.append({"level": lvl, "expected": two_decimals(exp),
                     "hire": two_decimals(exp - Fraction(heaviest.weight * rule.slack_points, total)),
                     "strong": two_decimals(exp + Fraction(hundredths(rule.strong_margin), 100)),
+                    "slack": two_decimals(Fraction(heaviest.weight * rule.slack_points, total)),
                     "floors": {a.id: expected(a, lvl) - rule.points_below_expected for a in rubric.areas},
                     "heaviest": heaviest})
     return out
