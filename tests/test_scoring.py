@@ -68,6 +68,40 @@ def test_the_straddling_panel_is_the_mean_of_its_two_cards(rubric):
     assert scoring.panel(rubric, case.cards).weighted == (a.weighted + b.weighted) / 2
 
 
+# The table, written out here as well (areas in rubric order: Python & OOP, ML System Design, AWS &
+# Infrastructure, MLOps & Production, Problem Solving): what the rule must give for rubric version 2. The rubric page
+# shows the same cases from data/rubric.yml; both the Python and the JavaScript rule are held to this table.
+SPEC = [
+    ("exactly at the mid bar", [(3, 3, 2, 3, 3)], "2.80", "Hire at mid level"),
+    ("mid bar, ML System Design a point low", [(3, 2, 2, 3, 3)], "2.50", "Hire at mid level"),
+    ("mid bar, Python & OOP a point low", [(2, 3, 2, 3, 3)], "2.55", "Hire at mid level"),
+    ("mid bar, MLOps a point low", [(3, 3, 2, 2, 3)], "2.65", "Hire at mid level"),
+    ("mid bar, Problem Solving a point low", [(3, 3, 2, 3, 2)], "2.70", "Hire at mid level"),
+    ("mid bar, AWS a point low is a 1: veto", [(3, 3, 1, 3, 3)], "2.60", "No hire"),
+    ("two interviewers straddling the mid bar", [(3, 3, 2, 3, 2), (3, 2, 2, 3, 2)], "2.55", "Hire at mid level"),
+    ("the old knife-edge panel, 2.80 and 2.70", [(3, 3, 2, 3, 3), (3, 3, 2, 3, 2)], "2.75", "Hire at mid level"),
+    ("a veto on a strong card", [(4, 4, 1, 4, 4)], "3.40", "No hire"),
+    ("AWS not asked", [(3, 3, NA, 3, 3)], "3.00", "Hire at mid level"),
+    ("Problem Solving not asked", [(3, 3, 2, 3, NA)], "2.78", "Hire at mid level"),
+    ("Problem Solving a 1 instead", [(3, 3, 2, 3, 1)], "2.60", "No hire"),
+    ("two areas not asked", [(4, 4, NA, NA, 4)], "4.00", "Not enough evidence"),
+    ("exactly at the senior expectations", [(3, 4, 3, 3, 4)], "3.40", "Hire at senior level"),
+    ("clearly above senior", [(4, 4, 4, 3, 4)], "3.85", "Strong hire at senior level"),
+    ("weak everywhere", [(2, 2, 2, 2, 2)], "2.00", "Strong no hire"),
+]
+
+
+def spec_cards(rubric, rows):
+    ids = [a.id for a in rubric.areas]
+    return [dict(zip(ids, row, strict=True)) for row in rows]
+
+
+@pytest.mark.parametrize(("name", "rows", "display", "label"), SPEC, ids=[row[0] for row in SPEC])
+def test_the_spec_table(rubric, name, rows, display, label):
+    got = scoring.case_result(rubric, spec_cards(rubric, rows))
+    assert (got.display, got.label) == (display, label), name
+
+
 # --- the two profiles that must be a hire at mid ------------------------------------------------------
 
 
@@ -195,6 +229,9 @@ def python_view(rubric, card) -> dict:
 def test_the_javascript_rule_gives_the_worked_cases_the_same_results(rubric):
     cards = [card for case in rubric.recommendation.worked_cases for card in case.cards]
     assert run_js(rubric, cards) == [python_view(rubric, c) for c in cards]
+    singles = [(spec_cards(rubric, rows)[0], display, label) for _, rows, display, label in SPEC if len(rows) == 1]
+    js = run_js(rubric, [c for c, _, _ in singles])
+    assert [(j["total"], j["label"]) for j in js] == [(d, lab) for _, d, lab in singles]
 
 
 def test_the_javascript_rule_agrees_with_python_on_every_possible_card(rubric):
