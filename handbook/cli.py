@@ -55,21 +55,23 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_debrief(args: argparse.Namespace) -> int:
+    from .core.scorecard import follow_ups
     from .tools import debrief
 
     try:
-        rubric = load_all(args.root).rubric
+        data = load_all(args.root)
     except DataError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
         return 1
+    asked = follow_ups(data.questions)
     try:
-        cards = debrief.read_cards(args.cards, rubric)
+        cards = debrief.read_cards(args.cards, data.rubric, asked)
     except debrief.CardError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
         return 1
-    sys.stdout.write(debrief.render(cards, rubric))
+    sys.stdout.write(debrief.render(cards, data.rubric, asked))
     return 0
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
@@ -12,9 +11,10 @@ from handbook.core.model import Rubric
 URL = "scorecard/"
 
 
-def fill(page, scores: dict[str, int], candidate: str = "", interviewer: str = "", notes: dict[str, str] | None = None,
+def fill(page, scores: dict[str, int | str], candidate: str = "", interviewer: str = "", notes: dict[str, str] | None = None,
          date: str | None = None) -> None:
-    """Fill the card by clicking the radio buttons and typing into the fields (events fire as for a user)."""
+    """Fill the card by clicking the radio buttons ("na": not asked) and typing into the fields (events fire as for a
+    user)."""
     if candidate:
         page.fill("#scorecard-candidate", candidate)
     if interviewer:
@@ -27,7 +27,16 @@ def fill(page, scores: dict[str, int], candidate: str = "", interviewer: str = "
         page.fill(f"#notes-{area}", text)
 
 
+def tick_not_asked(page, follow_up_ids: list[str]) -> None:
+    """Open the follow-up list and tick the follow-ups not asked."""
+    if follow_up_ids and not page.locator("details.scorecard-follow-ups").evaluate("d => d.open"):
+        page.click("details.scorecard-follow-ups summary")
+    for fid in follow_up_ids:
+        page.check(f'input[name="not-asked-follow-up"][value="{fid}"]')
+
+
 def shown(page) -> tuple[str, str]:
+    """The card's weighted score and recommendation ("Hire at mid level") as displayed."""
     return page.inner_text("#scorecard-total").strip(), page.inner_text("#scorecard-recommendation").strip()
 
 
@@ -46,26 +55,28 @@ def uniform(rubric: Rubric, score: int) -> dict[str, int]:
 
 
 def vetoed(rubric: Rubric) -> dict[str, int]:
-    """The best scores the veto still caps: top marks everywhere except a veto-low score in the heaviest veto area."""
+    """Top marks everywhere except a veto-low score in the heaviest veto area where that score alone would still be
+    a hire: the veto is what makes it a No hire."""
     veto = rubric.recommendation.veto
     assert veto, "the rubric has no veto"
-    heavy = max((a for a in rubric.areas if a.weight >= veto.min_weight), key=lambda a: a.weight)
     top = max(scoring.scale(rubric))
-    return {a.id: veto.score_at_most if a is heavy else top for a in rubric.areas}
+    for heavy in sorted((a for a in rubric.areas if a.weight >= veto.min_weight), key=lambda a: -a.weight):
+        scores = {a.id: veto.score_at_most if a is heavy else top for a in rubric.areas}
+        if scoring.evaluate(rubric, scores).uncapped in scoring.HIRES:
+            return scores
+    raise AssertionError("the veto never caps a hire: it cannot be tested")
 
 
-def on_threshold(rubric: Rubric) -> list[dict[str, int]]:
-    """For each threshold, mixed scores (not all equal, no veto) whose weighted total equals its min_score exactly."""
-    veto = rubric.recommendation.veto
-    out = []
-    for t in rubric.recommendation.thresholds:
-        target = scoring.threshold_points(t.min_score)
-        for combo in itertools.product(scoring.scale(rubric), repeat=len(rubric.areas)):
-            scores = dict(zip((a.id for a in rubric.areas), combo, strict=True))
-            if len(set(combo)) == 1 or sum(a.weight * scores[a.id] for a in rubric.areas) != target:
-                continue
-            if veto and any(a.weight >= veto.min_weight and scores[a.id] <= veto.score_at_most for a in rubric.areas):
-                continue
-            out.append(scores)
-            break
-    return out
+def as_exported(rubric: Rubric, scores: dict[str, int | str], candidate: str = "", interviewer: str = "",
+                notes: dict[str, str] | None = None, date: str = "", not_asked_follow_ups: list[str] | None = None,
+                ) -> dict:
+    """The JSON the scorecard's "Download JSON" writes for these entries (test_scorecard proves the page writes
+    exactly this), so the debrief's card checks can run without a browser."""
+    result = scoring.evaluate(rubric, scores)
+    return {
+        "rubric_version": rubric.version, "candidate": candidate, "interviewer": interviewer, "date": date,
+        "scores": dict(scores), "notes": {a.id: (notes or {}).get(a.id, "") for a in rubric.areas},
+        "not_asked_follow_ups": list(not_asked_follow_ups or []),
+        "weighted_score": None if result.weighted is None else float(result.display),
+        "recommendation": result.outcome, "level": result.level,
+    }

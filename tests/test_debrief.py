@@ -1,5 +1,8 @@
-"""`python -m handbook debrief`: a panel's scorecards, exported by the real scorecard page, combined by the fixed
-rule; disagreements of 2+ points flagged; bad or mismatched cards refused with the file named."""
+"""`python -m handbook debrief`: a panel's scorecards combined by the fixed rule; disagreements of 2+ points flagged;
+"not asked" areas and follow-ups carried; bad or mismatched cards refused with the file named.
+
+The cards are written as the scorecard exports them (scorecard_page.as_exported, which test_scorecard proves equal
+to the page's download), so every check here runs without a browser; one test round-trips the real page's files."""
 
 from __future__ import annotations
 
@@ -9,12 +12,11 @@ from fractions import Fraction
 import pytest
 
 from handbook.core import scoring
+from handbook.core.scorecard import follow_ups
 from handbook.core.validate import load_all
 from tests import scorecard_page as card
 from tests.browser import PageWatch, browser, serve
 from tests.helpers import ROOT, call_handbook, run_handbook
-
-pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +34,38 @@ def panel_scores(rubric) -> dict[str, dict[str, int]]:
     return {"Alice Chen": alice, "Bob Okafor": bob, "Carol Diaz": carol}
 
 
+def notes_of(name: str, rubric) -> dict[str, str]:
+    return {a.id: f"{name.split()[0]} on {a.title}: evidence | with a pipe" for a in rubric.areas}
+
+
 @pytest.fixture(scope="module")
-def exported(built_sites, rubric, tmp_path_factory):
-    """The panel's cards, filled in and downloaded from the real scorecard page."""
+def exported(rubric, tmp_path_factory):
+    """The panel's cards, as the scorecard page exports them."""
     dest = tmp_path_factory.mktemp("cards")
+    for name, scores in panel_scores(rubric).items():
+        data = card.as_exported(rubric, scores, candidate="Sam Rivera", interviewer=name,
+                                notes=notes_of(name, rubric), date="2026-03-02")
+        (dest / f"scorecard-sam-rivera-{name.split()[0].lower()}.json").write_text(json.dumps(data, indent=2))
+    return sorted(dest.glob("*.json"))
+
+
+@pytest.mark.browser
+def test_cards_downloaded_from_the_real_page_are_debriefed(built_sites, rubric, exported, tmp_path):
+    """The round trip: the same panel filled in and downloaded in Chromium gives byte-identical files' content and
+    the same debrief sheet."""
     with serve(built_sites / "interviewer") as base, browser() as b:
         for name, scores in panel_scores(rubric).items():
             context = b.new_context(accept_downloads=True)
             watch = PageWatch(context)
             watch.page.goto(f"{base}/{card.URL}")
-            notes = {a.id: f"{name.split()[0]} on {a.title}: evidence | with a pipe" for a in rubric.areas}
-            card.fill(watch.page, scores, candidate="Sam Rivera", interviewer=name, notes=notes, date="2026-03-02")
-            card.download_json(watch.page, dest)
+            card.fill(watch.page, scores, candidate="Sam Rivera", interviewer=name, notes=notes_of(name, rubric),
+                      date="2026-03-02")
+            card.download_json(watch.page, tmp_path)
             assert watch.errors == [] and watch.foreign == []
             context.close()
-    return sorted(dest.glob("*.json"))
+    downloaded = sorted(tmp_path.glob("*.json"))
+    assert [json.loads(p.read_text()) for p in downloaded] == [json.loads(p.read_text()) for p in exported]
+    assert debrief(*downloaded).stdout == debrief(*exported).stdout
 
 
 def debrief(*paths):
@@ -69,7 +88,7 @@ def test_debrief_combines_the_panel_by_the_fixed_rule(exported, rubric):
     panel = scoring.panel(rubric, [c["scores"] for c in cards])
     mean_of_cards = sum(Fraction(str(c["weighted_score"])) for c in cards) / len(cards)
     assert panel.weighted == mean_of_cards  # the rubric's formula: the mean of the interviewers' weighted scores
-    assert f"Panel score **{panel.display}** (the mean of the 3 weighted scores) → **{panel.outcome}**." in out
+    assert f"Panel score **{panel.display}** (the mean of the 3 weighted scores) → **{panel.label}**." in out
     assert out.startswith("# Debrief: Sam Rivera\n")
     for c in cards:
         assert c["interviewer"] in out
@@ -93,7 +112,8 @@ def test_debrief_flags_areas_two_or_more_points_apart(exported, rubric):
 def test_one_card_alone_gives_that_cards_result(exported, rubric):
     c = json.loads(exported[0].read_text())
     out = debrief(exported[0]).stdout
-    assert f"→ **{c['recommendation']}**" in out
+    level = f" at {c['level']} level" if c["level"] else ""
+    assert f"→ **{c['recommendation']}{level}**" in out
     assert "No area differs by 2 or more points" in out
 
 
@@ -120,7 +140,20 @@ def test_bad_cards_are_refused_naming_the_file(exported, rubric, tmp_path):
         "not-a-number.json": ({**good, "scores": {**good["scores"], first: "3"}}, f"score for {first!r} must be"),
         "unknown-area.json": ({**good, "scores": {**good["scores"], "vibes": 4}}, "unknown rubric area 'vibes'"),
         "edited.json": ({**good, "recommendation": "Strong hire" if good["recommendation"] != "Strong hire"
-                         else "Hire"}, "edited after export"),
+                         else "Hire"}, "changed after export"),
+        "edited-level.json": ({**good, "level": "senior"}, "changed after export"),
+        "extra-key.json": ({**good, "overall_feeling": "great"}, "overall_feeling: Extra inputs are not permitted"),
+        "bad-date.json": ({**good, "date": "2 March"}, "date: String should match pattern"),
+        "bool-score.json": ({**good, "scores": {**good["scores"], first: True}}, f"score for {first!r} must be"),
+        "unknown-follow-up.json": ({**good, "not_asked_follow_ups": ["no-such-question/1"]},
+                                   "not_asked_follow_ups: unknown follow-up 'no-such-question/1'"),
+        "malformed-follow-up.json": ({**good, "not_asked_follow_ups": ["data processor 2"]},
+                                     "not_asked_follow_ups.0: String should match pattern"),
+        "no-follow-up-list.json": ({k: v for k, v in good.items() if k != "not_asked_follow_ups"},
+                                   "missing not_asked_follow_ups"),
+        "score-as-text.json": ({**good, "weighted_score": "2.8"},
+                               "weighted_score: Input should be a valid number (got \"2.8\"; see data/schemas/"),
+        "note-not-text.json": ({**good, "notes": {first: 3}}, f"notes.{first}: Input should be a valid string"),
         "not-json.json": ("{scores: 3", "not valid JSON"),
         "a-list.json": ([good], "expected a JSON object"),
         "no-scores.json": ({k: v for k, v in good.items() if k != "scores"}, "missing scores"),
@@ -148,3 +181,65 @@ def test_cards_for_different_candidates_are_not_combined(exported, tmp_path):
 
 def test_the_same_card_twice_is_refused(exported):
     assert "given twice" in refused(exported[0], exported[0])
+
+
+# --- not asked ------------------------------------------------------------------------------------------
+
+
+def test_an_area_not_asked_is_shown_as_such_and_left_out_of_the_panel(rubric, tmp_path):
+    at_mid = {a.id: a.expected.mid for a in rubric.areas}
+    ps = "problem_solving"
+    a = write(tmp_path, "a.json", card.as_exported(rubric, {**at_mid, ps: "na"}, candidate="Sam", interviewer="Ann"))
+    b = write(tmp_path, "b.json", card.as_exported(rubric, {**at_mid, ps: 4}, candidate="Sam", interviewer="Ben"))
+    out = debrief(a, b).stdout
+    row = next(line for line in out.splitlines() if line.startswith("| Problem Solving |"))
+    assert row == "| Problem Solving | 10% | not asked | 4 | 4.00 | 0 |"  # the mean is over who asked it
+    panel = scoring.panel(rubric, [{**at_mid, ps: "na"}, {**at_mid, ps: 4}])
+    assert panel.display == "2.90" and panel.label == "Hire at mid level"
+    assert "Panel score **2.90** (from each area's mean over the interviewers who assessed it" in out
+    assert "| **Weighted score** | | 2.78 | 2.90 | **2.90** | |" in out
+
+    c = write(tmp_path, "c.json", card.as_exported(rubric, {**at_mid, ps: "na"}, candidate="Sam", interviewer="Cy"))
+    out = debrief(a, c).stdout
+    assert "Not asked by anyone: Problem Solving. The rule used the 90% of the weight that was assessed." in out
+    assert "| Problem Solving | 10% | not asked | not asked | not asked | — |" in out
+
+
+def test_follow_ups_not_asked_are_listed_per_interviewer(rubric, tmp_path):
+    known = follow_ups(load_all(ROOT).questions)
+    fid = list(known)[3]
+    at_mid = {a.id: a.expected.mid for a in rubric.areas}
+    a = write(tmp_path, "a.json", card.as_exported(rubric, at_mid, candidate="Sam", interviewer="Ann",
+                                                   not_asked_follow_ups=[fid]))
+    out = debrief(a).stdout
+    section = out.split("## Follow-ups not asked", 1)[1].split("##", 1)[0]
+    assert f"- **Ann:** `{fid}` " in section and known[fid].split(":")[0] in section
+
+
+def test_a_hand_written_card_is_accepted_only_when_it_is_consistent(rubric, tmp_path):
+    """What running.md promises: the debrief refuses a card whose score, recommendation or level do not follow from
+    its scores, or that breaks the export's schema. A card written by hand that is consistent is accepted (the
+    export carries no signature)."""
+    at_mid = {a.id: a.expected.mid for a in rubric.areas}
+    by_hand = {"rubric_version": rubric.version, "candidate": "Sam", "interviewer": "Ann", "date": "",
+               "scores": at_mid, "notes": {}, "not_asked_follow_ups": [], "weighted_score": 2.8,
+               "recommendation": "Hire", "level": "mid"}
+    assert debrief(write(tmp_path, "ok.json", by_hand)).returncode == 0
+    err = refused(write(tmp_path, "raised.json", {**by_hand, "scores": {**at_mid, "python_oop": 4}}))
+    assert "says weighted score 2.80 and 'Hire' at mid level, but its scores give 3.05 and 'Hire at mid level'" in err
+    assert "changed after export" in err
+
+
+def test_the_documented_example_card_fits_the_schema_and_is_debriefed(rubric, tmp_path):
+    from jsonschema import Draft202012Validator
+
+    page = (ROOT / "docs" / "interviewer" / "scorecard.md").read_text(encoding="utf-8")
+    example = json.loads(page.split("## The exported file", 1)[1].split("```json\n", 1)[1].split("```", 1)[0])
+    schema = json.loads((ROOT / "data" / "schemas" / "scorecard.schema.json").read_text(encoding="utf-8"))
+    assert list(Draft202012Validator(schema).iter_errors(example)) == []
+    assert set(example) == set(schema["properties"]) == set(schema["required"])  # every field is documented
+    result = debrief(write(tmp_path, "example.json", example))
+    assert result.returncode == 0, result.stderr
+    assert example == card.as_exported(rubric, example["scores"], candidate=example["candidate"],
+                                       interviewer=example["interviewer"], notes=example["notes"],
+                                       date=example["date"], not_asked_follow_ups=example["not_asked_follow_ups"])

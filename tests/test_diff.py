@@ -68,7 +68,7 @@ def test_a_pull_request_is_summarised_question_by_question(repo: Path) -> None:
     edit(rubric, "    weight: 25\n", "    weight: 20\n")
     edit(rubric, "    weight: 30\n", "    weight: 35\n")
     edit(rubric, "Draws a model behind an API and stops;", "Draws one box labelled model and stops;")
-    edit(rubric, "min_score: 3.4", "min_score: 3.5")
+    edit(rubric, "strong_margin: 0.3", "strong_margin: 0.4")
     edit(data / "interview.yml", "clarifying questions (up to 3 minutes)", "clarifying questions (up to 2 minutes)")
     commit(repo, "Rotate part 2, rebalance the rubric")
     # and an edit not committed yet: the working tree is compared, not HEAD
@@ -109,7 +109,7 @@ Compared `data/` at `HEAD~1` ({base}) with the working tree.
 - `areas[python_oop].weight`: 25 → 20
 - `areas[ml_system_design].weight`: 30 → 35
 - `areas[ml_system_design].anchors[score=1].behaviour`: "Draws a model behind an API and stops; no candidate generation vs ranking spli… → "Draws one box labelled model and stops; no candidate generation vs ranking spl…
-- `recommendation.thresholds[0].min_score`: 3.4 → 3.5
+- `recommendation.strong_margin`: 0.3 → 0.4
 
 ### Interview plan
 

@@ -78,7 +78,7 @@ def test_cards_hold_the_prompt_the_must_ask_follow_ups_the_bars_the_cues_and_the
         mid = " · ".join(f"{b.area.title} {b.area.expected.mid} ({labels[b.area.expected.mid]})" for b in card.bars)
         senior = " · ".join(f"{b.area.title} {b.area.expected.senior} ({labels[b.area.expected.senior]})"
                             for b in card.bars)
-        assert on(f"Mid bar: {mid}", shown) and on(f"Senior bar: {senior}", shown)
+        assert on(f"Mid expects: {mid}", shown) and on(f"Senior expects: {senior}", shown)
         assert [b.area.id for b in card.bars] == card.item.rubric_areas
         for cue in card.item.time_cues:
             assert on(flat(cue), shown)

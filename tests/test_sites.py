@@ -264,7 +264,7 @@ def test_candidate_site_embeds_only_candidate_visible_snippets(built_sites):
 # data/rubric.yml ("Strong hire"). They are searched, as whole words, where no candidate is meant to read: HTML
 # comments, inline scripts and styles, and every stylesheet and script the site ships. The visible text is free to
 # use them ("we listen for...", "alert thresholds"): the leak test above guards it.
-MATERIAL_FIELDS = {"veto", "thresholds", "anchors", "red_flags", "answer_key", "root_cause", "red_herrings",
+MATERIAL_FIELDS = {"veto", "strong_margin", "slack_points", "worked_cases", "anchors", "red_flags", "answer_key", "root_cause", "red_herrings",
                    "model_answer", "listen_for", "calibration", "level_bar", "reference_snippets", "how_to_run"}
 # Build internals and audience markers: not in any file, visible text included.
 BUILD_MARKERS = ["candidate-visible", "interviewer-only", "generated from data/", "<!-- handbook:", "data/interview.yml",
@@ -343,7 +343,7 @@ def build_and_audience_leaks(site: Path, terms: list[str]) -> list[str]:
 
 def test_interviewer_terms_follow_the_model():
     terms = interviewer_terms(ROOT)
-    for term in ("veto", "threshold", "anchor", "red flag", "answer key", "root cause", "reference solution",
+    for term in ("veto", "strong margin", "slack point", "worked case", "anchor", "red flag", "answer key", "root cause", "reference solution",
                  "scorecard", "strong hire"):
         assert term in terms, (term, terms)
 
@@ -373,7 +373,7 @@ def test_the_build_and_audience_check_catches_each_kind_of_leak(built_sites, tmp
     page = site / "faq" / "index.html"
     page.write_text(page.read_text().replace("</article>", "<!-- see the red flags --></article>"))
     loader = site / "assets" / "javascripts" / "mermaid-loader.js"
-    loader.write_text(loader.read_text() + "\n// weighted score against the Strong hire threshold\n")
+    loader.write_text(loader.read_text() + "\n// weighted score against the Strong hire bar plus the strong margin\n")
     prepare = site / "prepare" / "index.html"
     prepare.write_text(prepare.read_text().replace("</article>", "<p>(candidate-visible)</p></article>"))
     (site / "assets" / "notes.md").write_text("interviewer notes")
@@ -383,7 +383,7 @@ def test_the_build_and_audience_check_catches_each_kind_of_leak(built_sites, tmp
     found = " ".join(problems)
     for expected in ("handbook.css: interviewer-only word 'Scorecard'", "handbook.css: interviewer-only word 'veto'",
                      "faq/index.html: interviewer-only word 'red flags'", ("mermaid-loader.js: interviewer-only word "
-                     "'Strong hire'"), "mermaid-loader.js: interviewer-only word 'threshold'",
+                     "'Strong hire'"), "mermaid-loader.js: interviewer-only word 'strong margin'",
                      "prepare/index.html: build or audience marker 'candidate-visible'", "assets/notes.md: a file",
                      f"{chunk.name}: interviewer-only word 'answer key'"):
         assert expected in found, (expected, problems)

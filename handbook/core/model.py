@@ -107,11 +107,6 @@ class RubricArea(Node):
     expected: LevelExpectation = candidate()
 
 
-class Threshold(Node):
-    min_score: float = Field(ge=1, le=9)
-    outcome: Line
-
-
 class Veto(Node):
     min_weight: int = Field(gt=0, le=100)
     score_at_most: int = Field(ge=1, le=9)
@@ -119,11 +114,30 @@ class Veto(Node):
     why: Text
 
 
+class WorkedCase(Node):
+    """A case of the rule: the panel's cards (a score or "na" per area) and the outcome the rule must give."""
+
+    name: Line
+    cards: list[dict[AreaId, Annotated[int, Field(ge=1, le=9)] | Literal["na"]]] = Field(min_length=1)
+    outcome: Line
+    level: Level | None = None
+    why: Text
+
+
 class RecommendationRule(Node):
+    """Hire at a level when the weighted score is near that level's expected score and no area is far below it."""
+
     formula: Text
-    thresholds: list[Threshold] = Field(min_length=2)
-    below_all: Line
+    levels: list[Level] = Field(min_length=1)  # tried in order, highest first: the level is the first that passes
+    points_below_expected: int = Field(ge=0, le=8)  # Hire at a level: no area more than this below its expectation
+    slack_points: int = Field(ge=0, le=8)  # and weighted ≥ the level's expected weighted score minus this many
+    #                                        points in the heaviest area assessed
+    strong_margin: float = Field(gt=0, le=8)  # Strong hire: weighted ≥ expected + this, and no area below expectation
+    strong_no_hire_below: float = Field(ge=1, le=9)  # no level passes and weighted below this: Strong no hire
+    min_assessed_weight: int = Field(gt=0, le=100)  # less weight than this assessed: Not enough evidence
     veto: Veto | None = None
+    why: Text
+    worked_cases: list[WorkedCase] = Field(min_length=1)
 
 
 class Rubric(Node):

@@ -1,4 +1,4 @@
-"""Generate the JSON Schemas that editors use to check data files (committed under data/schemas/)."""
+"""Generate the JSON Schemas that editors use to check data files, and the scorecard export's (under data/schemas/)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from .model import ROOT_MODELS
+from .scorecard import ScorecardExport
 from .validate import SCHEMA_DIR
 
 
@@ -16,6 +17,9 @@ def schemas() -> dict[str, str]:
         schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **model.model_json_schema()}
         schema["title"] = f"ML Engineer interview handbook: {kind} file"
         out[f"{kind}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    # not a data file: the scorecard's JSON export, read by `handbook debrief` (docs/interviewer/scorecard.md)
+    card = {"$schema": "https://json-schema.org/draft/2020-12/schema", **ScorecardExport.model_json_schema()}
+    out["scorecard.schema.json"] = json.dumps(card, indent=2, sort_keys=True) + "\n"
     return out
 
 

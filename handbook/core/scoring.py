@@ -1,14 +1,32 @@
-"""The recommendation rule of data/rubric.yml in exact arithmetic: weighted score, thresholds, veto."""
+"""The recommendation rule of data/rubric.yml `recommendation:` in exact arithmetic.
+
+One card (or a panel's mean scores) gives a score per area, or "na" (not asked). The rule, in order:
+1. Only the areas assessed count. With less than `min_assessed_weight` of the weight assessed: Not enough evidence.
+2. Weighted score = Σ weight × score / Σ weight, over the areas assessed (the weights renormalised).
+3. For each level, highest first: Hire at that level when no assessed area is more than `points_below_expected`
+   below its expectation at the level, and the weighted score is at least the level's expected weighted score
+   (over the same areas) minus `slack_points` points in the heaviest area assessed. The level is the first that passes.
+   Strong hire at that level when the weighted score is at least its expected weighted score + `strong_margin` and no
+   area is below its expectation. No level passes: No hire, or Strong no hire below `strong_no_hire_below`.
+4. The veto: a score at or below `veto.score_at_most` in an assessed area weighted `veto.min_weight` or more caps the
+   outcome at `veto.outcome` (and then no level is recommended).
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from .model import Rubric
+from .model import Rubric, RubricArea
+
+NA = "na"  # "not asked": the value of the scorecard's radio and of the export, per area
+STRONG_HIRE, HIRE, NO_HIRE, STRONG_NO_HIRE = "Strong hire", "Hire", "No hire", "Strong no hire"
+LADDER = (STRONG_HIRE, HIRE, NO_HIRE, STRONG_NO_HIRE)  # best to worst
+NOT_ENOUGH = "Not enough evidence"
+HIRES = (STRONG_HIRE, HIRE)
 
 
 class ScoringError(ValueError):
@@ -19,15 +37,24 @@ class ScoringError(ValueError):
 class Result:
     """What the rule says about one set of area scores (one card, or a panel's mean scores)."""
 
-    weighted: Fraction  # exact; Σ weight × score / 100
+    weighted: Fraction | None  # exact, over the areas assessed; None when none was
     outcome: str  # the recommendation after the veto
-    threshold_outcome: str  # the recommendation the weighted score alone earns
+    level: str | None  # the level of a Hire or Strong hire; None otherwise
+    uncapped: str  # the recommendation before the veto
     vetoed_by: tuple[str, ...]  # ids of the areas that triggered the veto (empty when it did not apply)
+    not_asked: tuple[str, ...] = ()  # ids of the areas marked not asked
+    assessed_weight: int = 100
+    bars: dict[str, Fraction] = field(default_factory=dict)  # level -> the weighted score a Hire there needs
 
     @property
     def display(self) -> str:
-        """The weighted score rounded to 2 decimals for people; comparisons use `weighted`."""
-        return two_decimals(self.weighted)
+        """The weighted score rounded to 2 decimals for people ("–" when nothing was assessed)."""
+        return "–" if self.weighted is None else two_decimals(self.weighted)
+
+    @property
+    def label(self) -> str:
+        """The recommendation as the card shows it: "Hire at mid level", "No hire"."""
+        return f"{self.outcome} at {self.level} level" if self.level else self.outcome
 
 
 def two_decimals(value: Fraction) -> str:
@@ -35,19 +62,17 @@ def two_decimals(value: Fraction) -> str:
     return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def hundredths(value: float) -> int:
+    """A rule number (written with at most 2 decimals) × 100, exactly."""
+    return math.ceil(Fraction(str(value)) * 100)
+
+
 def scale(rubric: Rubric) -> list[int]:
     return [s.score for s in rubric.scale]
 
 
-def outcomes(rubric: Rubric) -> list[str]:
-    """Every recommendation from best to worst: the thresholds highest first, then below_all."""
-    rule = rubric.recommendation
-    return [t.outcome for t in sorted(rule.thresholds, key=lambda t: t.min_score, reverse=True)] + [rule.below_all]
-
-
-def threshold_points(min_score: float) -> int:
-    """The smallest Σ weight × score (an integer) that reaches min_score: ceil(min_score × 100), exactly."""
-    return math.ceil(Fraction(str(min_score)) * 100)
+def expected(area: RubricArea, level: str) -> int:
+    return getattr(area.expected, level)
 
 
 def check_scores(rubric: Rubric, scores: Mapping[str, object]) -> list[str]:
@@ -57,62 +82,156 @@ def check_scores(rubric: Rubric, scores: Mapping[str, object]) -> list[str]:
     allowed = scale(rubric)
     for area in ids:
         if area not in scores:
-            problems.append(f"no score for rubric area {area!r}")
+            problems.append(f"no score for rubric area {area!r} (a score {allowed[0]}-{allowed[-1]}, or {NA!r} "
+                            "for not asked)")
     for area, value in scores.items():
         if area not in ids:
             problems.append(f"unknown rubric area {area!r} (rubric version {rubric.version} has {', '.join(ids)})")
-        elif isinstance(value, bool) or not isinstance(value, int) or value not in allowed:
-            problems.append(f"score for {area!r} must be a whole number {allowed[0]}-{allowed[-1]}, got {value!r}")
+        elif value != NA and (isinstance(value, bool) or not isinstance(value, int) or value not in allowed):
+            problems.append(f"score for {area!r} must be a whole number {allowed[0]}-{allowed[-1]} or {NA!r} "
+                            f"(not asked), got {value!r}")
     return problems
 
 
-def evaluate(rubric: Rubric, scores: Mapping[str, int | Fraction]) -> Result:
-    """Apply the rule to one score per area (whole numbers for a card, exact means for a panel)."""
+def evaluate(rubric: Rubric, scores: Mapping[str, int | Fraction | str]) -> Result:
+    """Apply the rule to one score (or "na") per area: whole numbers for a card, exact means for a panel."""
     ids = {a.id for a in rubric.areas}
     if set(scores) != ids:
         raise ScoringError(f"scores are for areas {sorted(scores)}, the rubric has {sorted(ids)}")
     rule = rubric.recommendation
-    ladder = outcomes(rubric)
-    points = sum(Fraction(a.weight) * Fraction(scores[a.id]) for a in rubric.areas)  # exact Σ weight × score
-    threshold_outcome = rule.below_all
-    for t in sorted(rule.thresholds, key=lambda t: t.min_score, reverse=True):
-        if points >= Fraction(str(t.min_score)) * 100:  # min_score is inclusive
-            threshold_outcome = t.outcome
-            break
-    outcome, vetoed_by = threshold_outcome, ()
+    assessed = [a for a in rubric.areas if scores[a.id] != NA]
+    not_asked = tuple(a.id for a in rubric.areas if scores[a.id] == NA)
+    weight = sum(a.weight for a in assessed)
+    if not assessed:
+        return Result(None, NOT_ENOUGH, None, NOT_ENOUGH, (), not_asked, 0)
+    s = {a.id: Fraction(scores[a.id]) for a in assessed}
+    weighted = sum(a.weight * s[a.id] for a in assessed) / weight
+    vetoed_by: tuple[str, ...] = ()
     if rule.veto:
-        v = rule.veto
-        if v.outcome not in ladder:
-            raise ScoringError(f"veto outcome {v.outcome!r} is not one of the recommendations {ladder}")
-        vetoed_by = tuple(a.id for a in rubric.areas if a.weight >= v.min_weight and scores[a.id] <= v.score_at_most)
-        if vetoed_by:  # the veto caps: the lower of the two outcomes in the ladder
-            outcome = ladder[max(ladder.index(threshold_outcome), ladder.index(v.outcome))]
-    return Result(points / 100, outcome, threshold_outcome, vetoed_by)
+        vetoed_by = tuple(a.id for a in assessed
+                          if a.weight >= rule.veto.min_weight and s[a.id] <= rule.veto.score_at_most)
+    if weight < rule.min_assessed_weight:  # too little to pass anyone; a veto still says No hire
+        capped = rule.veto.outcome if vetoed_by else NOT_ENOUGH
+        return Result(weighted, capped, None, NOT_ENOUGH, vetoed_by, not_asked, weight)
+    slack = Fraction(max(a.weight for a in assessed) * rule.slack_points, weight)
+    bars, outcome, level = {}, None, None
+    for lvl in rule.levels:
+        exp = sum(a.weight * expected(a, lvl) for a in assessed) / Fraction(weight)
+        bars[lvl] = exp - slack
+        if outcome:
+            continue
+        near = all(s[a.id] >= expected(a, lvl) - rule.points_below_expected for a in assessed)
+        if near and weighted >= exp - slack:
+            level = lvl
+            at_or_above = all(s[a.id] >= expected(a, lvl) for a in assessed)
+            outcome = STRONG_HIRE if at_or_above and weighted >= exp + Fraction(hundredths(rule.strong_margin), 100) \
+                else HIRE
+    if outcome is None:
+        outcome = STRONG_NO_HIRE if weighted < Fraction(hundredths(rule.strong_no_hire_below), 100) else NO_HIRE
+    uncapped = outcome
+    if vetoed_by and LADDER.index(rule.veto.outcome) > LADDER.index(outcome):
+        outcome, level = rule.veto.outcome, None  # the veto caps; it never raises
+    return Result(weighted, outcome, level, uncapped, vetoed_by, not_asked, weight, bars)
 
 
-def panel(rubric: Rubric, cards: Sequence[Mapping[str, int]]) -> Result:
-    """The panel's result: the rule applied to the mean score of each area across the cards.
+def panel_means(rubric: Rubric, cards: Sequence[Mapping[str, int | str]]) -> dict[str, Fraction | str]:
+    """Each area's mean over the cards that assessed it; "na" where no card did."""
+    means: dict[str, Fraction | str] = {}
+    for a in rubric.areas:
+        given = [card[a.id] for card in cards if card[a.id] != NA]
+        means[a.id] = Fraction(sum(given), len(given)) if given else NA
+    return means
 
-    The weighted score of the mean scores equals the mean of the cards' weighted scores (the rubric's formula);
+
+def panel(rubric: Rubric, cards: Sequence[Mapping[str, int | str]]) -> Result:
+    """The panel's result: the rule applied to each area's mean over the interviewers who assessed it.
+
+    When every card assessed every area, the panel's weighted score is the mean of the cards' weighted scores;
     the veto applies when an area's mean score is at or below the veto score.
     """
     if not cards:
         raise ScoringError("a panel needs at least one scorecard")
-    n = len(cards)
-    means = {a.id: Fraction(sum(card[a.id] for card in cards), n) for a in rubric.areas}
-    return evaluate(rubric, means)
+    return evaluate(rubric, panel_means(rubric, cards))
+
+
+def case_result(rubric: Rubric, cards: Sequence[Mapping[str, int | str]]) -> Result:
+    """A worked case: one card's result, or the panel's."""
+    return evaluate(rubric, cards[0]) if len(cards) == 1 else panel(rubric, cards)
+
+
+def knife_edges(rubric: Rubric) -> list[str]:
+    """Where the rule is knife-edge, as sentences (empty when it is not): for each level, the profile exactly at the
+    level's expectations, and the same profile with any one area a point lower, must both be a Hire at that level,
+    unless the lower score is one the veto covers."""
+    problems = []
+    low = scale(rubric)[0]
+    veto = rubric.recommendation.veto
+    for lvl in rubric.recommendation.levels:
+        profile = {a.id: expected(a, lvl) for a in rubric.areas}
+        got = evaluate(rubric, profile)
+        if got.outcome not in HIRES or got.level != lvl:
+            problems.append(f"the profile exactly at the {lvl} expectations gives {got.label}, not a hire at {lvl}")
+        for a in rubric.areas:
+            if profile[a.id] - 1 < low:
+                continue
+            one_low = {**profile, a.id: profile[a.id] - 1}
+            if veto and a.weight >= veto.min_weight and one_low[a.id] <= veto.score_at_most:
+                continue
+            got = evaluate(rubric, one_low)
+            if got.outcome not in HIRES or got.level != lvl:
+                problems.append(f"the {lvl} profile with {a.title} one point lower ({profile[a.id]} → "
+                                f"{one_low[a.id]}) gives {got.label}, not a hire at {lvl}: the rule is knife-edge")
+    return problems
+
+
+def level_bars(rubric: Rubric) -> list[dict]:
+    """Per level, highest first, with every area assessed: the expected weighted score, what a Hire and a Strong hire
+    need, and the lowest score an area may have (for the rubric page, the scorecard and the print kit)."""
+    rule = rubric.recommendation
+    total = sum(a.weight for a in rubric.areas)
+    heaviest = max(rubric.areas, key=lambda a: a.weight)
+    out = []
+    for lvl in rule.levels:
+        exp = Fraction(sum(a.weight * expected(a, lvl) for a in rubric.areas), total)
+        out.append({"level": lvl, "expected": two_decimals(exp),
+                    "hire": two_decimals(exp - Fraction(heaviest.weight * rule.slack_points, total)),
+                    "strong": two_decimals(exp + Fraction(hundredths(rule.strong_margin), 100)),
+                    "slack": two_decimals(Fraction(heaviest.weight * rule.slack_points, total)),
+                    "floors": {a.id: expected(a, lvl) - rule.points_below_expected for a in rubric.areas},
+                    "heaviest": heaviest})
+    return out
+
+
+def case_rows(rubric: Rubric) -> list[dict]:
+    """The worked cases of data/rubric.yml, each recomputed: its cards' results and the panel's."""
+    ids = [a.id for a in rubric.areas]
+    rows = []
+    for case in rubric.recommendation.worked_cases:
+        cards = [{a: card[a] for a in ids} for card in case.cards]
+        rows.append({"case": case, "cards": [(c, evaluate(rubric, c)) for c in cards],
+                     "result": case_result(rubric, cards)})
+    return rows
 
 
 def browser_rule(rubric: Rubric) -> dict:
-    """The rubric as the scorecard page's script needs it: the only copy of the rule's numbers in the browser."""
+    """The rubric as the scorecard's script needs it: the only copy of the rule's numbers in the browser.
+
+    Every number is an integer (weights, scores, hundredths), so the script decides in exact integer arithmetic."""
     rule = rubric.recommendation
     return {
         "version": rubric.version,
+        "na": NA,
         "scale": [{"score": s.score, "label": s.label} for s in rubric.scale],
-        "areas": [{"id": a.id, "title": a.title, "weight": a.weight} for a in rubric.areas],
-        "thresholds": [{"min_score": t.min_score, "min_points": threshold_points(t.min_score), "outcome": t.outcome}
-                       for t in sorted(rule.thresholds, key=lambda t: t.min_score, reverse=True)],
-        "below_all": rule.below_all,
+        "areas": [{"id": a.id, "title": a.title, "weight": a.weight,
+                   "expected": {lvl: expected(a, lvl) for lvl in rule.levels}} for a in rubric.areas],
+        "levels": list(rule.levels),
+        "points_below_expected": rule.points_below_expected,
+        "slack_points": rule.slack_points,
+        "strong_margin_hundredths": hundredths(rule.strong_margin),
+        "strong_no_hire_below_hundredths": hundredths(rule.strong_no_hire_below),
+        "min_assessed_weight": rule.min_assessed_weight,
+        "outcomes": {"strong_hire": STRONG_HIRE, "hire": HIRE, "no_hire": NO_HIRE, "strong_no_hire": STRONG_NO_HIRE,
+                     "not_enough": NOT_ENOUGH, "ladder": list(LADDER)},
         "veto": ({"min_weight": rule.veto.min_weight, "score_at_most": rule.veto.score_at_most,
                   "outcome": rule.veto.outcome} if rule.veto else None),
     }

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import cards, loader
+from . import cards, loader, scoring
 from .loader import Document, Problem, format_loc
 from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric
 
@@ -264,12 +265,8 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
         if public == " ".join(level.meaning.split()) or any(public in t or t in public for t in anchor_texts):
             at(rb, ("scale", i, "public"), "must be its own words for candidates: it is public, while meaning and "
                "the anchors are interviewer-only")
-    mins = [t.min_score for t in rubric.recommendation.thresholds]
-    if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
-        at(rb, ("recommendation", "thresholds"), f"thresholds must be listed from highest to lowest, got {mins}")
-    for i, m in enumerate(mins):
-        if scores and not (scores[0] <= m <= scores[-1]):
-            at(rb, ("recommendation", "thresholds", i, "min_score"), f"must lie on the scale 1-{scores[-1]}, got {m}")
+    if scale_ok and len(set(area_ids)) == len(area_ids):  # the rule's checks need a sound scale and areas
+        _check_rule(rubric, scores, lambda path, m: at(rb, ("recommendation", *path), m))
     _check_history(rubric.history, lambda j, m: at(rb, ("history", j, "version"), m))
 
     # questions
@@ -458,6 +455,39 @@ def _duplicates(ids: list[str], report) -> None:
 def version_key(version: str) -> tuple[int, ...]:
     """'1.10' -> (1, 10): versions compare as numbers, so 1.10 comes after 1.9."""
     return tuple(int(x) for x in version.split("."))
+
+
+def _check_rule(rubric, scores: list[int], report) -> None:
+    """The recommendation rule: its numbers, its worked cases recomputed, and that it is not knife-edge."""
+    rule = rubric.recommendation
+    if len(set(rule.levels)) != len(rule.levels):
+        report(("levels",), f"each level once, highest first, got {rule.levels}")
+    for name in ("strong_margin", "strong_no_hire_below"):
+        value = getattr(rule, name)
+        if scoring.hundredths(value) != Fraction(str(value)) * 100:
+            report((name,), f"at most 2 decimals, got {value}")
+    if not scores[0] <= rule.strong_no_hire_below <= scores[-1]:
+        report(("strong_no_hire_below",), f"must lie on the scale 1-{scores[-1]}, got {rule.strong_no_hire_below}")
+    if rule.veto and rule.veto.outcome not in (scoring.NO_HIRE, scoring.STRONG_NO_HIRE):
+        report(("veto", "outcome"), f"the veto caps at {scoring.NO_HIRE!r} or {scoring.STRONG_NO_HIRE!r}, "
+               f"got {rule.veto.outcome!r}")
+        return
+    area_ids = [a.id for a in rubric.areas]
+    for i, case in enumerate(rule.worked_cases):
+        bad = False
+        for j, card in enumerate(case.cards):
+            for problem in scoring.check_scores(rubric, card):
+                bad = True
+                report(("worked_cases", i, "cards", j), problem)
+        if bad:
+            continue
+        got = scoring.case_result(rubric, [{a: card[a] for a in area_ids} for card in case.cards])
+        if (got.outcome, got.level) != (case.outcome, case.level):
+            said = f"{case.outcome} at {case.level} level" if case.level else case.outcome
+            report(("worked_cases", i), f"{case.name!r}: the rule gives {got.label} (weighted {got.display}), "
+                   f"the case says {said}")
+    for problem in scoring.knife_edges(rubric):
+        report((), problem)
 
 
 def _check_history(entries, report) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import jinja2
 from markdown.extensions.toc import slugify
 
-from ..core import cards, changes
+from ..core import cards, changes, scoring
 from ..core.model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
 from ..core.scoring import browser_rule
 from ..core.validate import TIMELINE_DIAGRAM, DataSet
@@ -127,7 +127,7 @@ class Renderer:
                            slug=lambda text: slugify(html.unescape(inline(text)), "-"))  # as toc slugs the shown text
         env.globals.update(r=self, interview=self.interview, rubric=self.rubric, audience=audience,
                            interviewer=audience == INTERVIEWER, schedule=self.schedule(), org=org,
-                           browser_rule=browser_rule)
+                           browser_rule=browser_rule, scoring=scoring)
         self.env = env
 
     # helpers the templates call
