@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import os
-import shutil
 from contextlib import contextmanager
 
 import pytest
 
-# The one static server, Chromium flags and shadow-root opener, shared with `make pdf`. Material draws each diagram
-# in a closed shadow root; OPEN_SHADOW_ROOTS opens them so a test can see the <svg>.
-from handbook.tools.pdf import CHROMIUM_FLAGS as FLAGS
-from handbook.tools.pdf import OPEN_SHADOW_ROOTS, serve  # noqa: F401 - re-exported for the tests
+# The one harness, shared with `make pdf` and the bench (handbook/tools/browser.py): static server, Chromium flags,
+# shadow-root opener and diagram count. Material draws each diagram in a closed shadow root; OPEN_SHADOW_ROOTS opens
+# them so a test can see the <svg>.
+from handbook.tools.browser import (
+    DIAGRAM_COUNT,
+    DIAGRAMS_DRAWN,
+    OPEN_SHADOW_ROOTS,
+    find_chromium,
+    launch,
+    serve,
+)
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+__all__ = ["DIAGRAMS_DRAWN", "DIAGRAM_COUNT", "OPEN_SHADOW_ROOTS", "PageWatch", "browser", "need_chromium", "serve"]
+CHROMIUM = find_chromium()
 
 
 def need_chromium() -> str:
@@ -26,15 +33,8 @@ def need_chromium() -> str:
 
 @contextmanager
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = need_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch(need_chromium()) as b:
+        yield b
 
 
 class PageWatch:

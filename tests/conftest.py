@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from handbook.site.build import mkdocs_env
 from tests.helpers import ROOT, run_handbook
 
 BACKGROUND = "HANDBOOK_TEST_SITES"  # folder of the background build, passed to the workers through the environment
@@ -31,7 +32,7 @@ def pytest_configure(config):
     with open(out / "build.log", "w") as log:  # the child keeps its own handle
         config._handbook_build = subprocess.Popen([sys.executable, "-c", record_exit_code, str(out / "rc"),
                           sys.executable, "-m", "handbook", "--root", str(ROOT), "build", "--out", str(out / "site")],
-                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=mkdocs_env(ROOT))
     os.environ[BACKGROUND] = str(out)
 
 

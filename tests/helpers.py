@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from handbook.site.build import mkdocs_env
+
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
 
 
-QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # silences Material's end-of-life banner
-
-
 def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
     """Run `python -m handbook ...` as a user would, capturing its output."""
-    env = {**os.environ, **QUIET_ENV}
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
-                          capture_output=True, text=True, cwd=root, check=False,
-                          env=env)
+                          capture_output=True, text=True, cwd=root, check=False, env=mkdocs_env(root))
 
 
 def call_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:

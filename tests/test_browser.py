@@ -7,7 +7,7 @@ import re
 import pytest
 
 from handbook.core.validate import load_all
-from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
+from tests.browser import DIAGRAMS_DRAWN, OPEN_SHADOW_ROOTS, PageWatch, browser, serve
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
@@ -50,10 +50,7 @@ def check_pages(built_sites, site_name: str, chunk: int) -> None:
                 for i in range(expected):  # mermaid loads only when a diagram nears the viewport: visit each one
                     watch.page.evaluate("i => document.querySelectorAll('.mermaid')[i].scrollIntoView()", i)
                     watch.page.wait_for_timeout(30)
-                watch.page.wait_for_function(
-                    """n => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
-                           .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)
-                           .reduce((a, b) => a + b, 0) >= n""", arg=expected, timeout=30_000)
+                watch.page.wait_for_function(DIAGRAMS_DRAWN, arg=expected, timeout=30_000)
             watch.page.wait_for_timeout(50)
             if watch.errors:
                 problems.append(f"{rel}: console errors {watch.errors}")

@@ -81,7 +81,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.tools.notebooks)."""
+    """Notebook pages: the inline JupyterLab CSS goes to one shared stylesheet, dead scripts go (handbook.site.notebook_pages)."""
     if page.file.src_uri not in NOTEBOOKS:
         return html
     html, css = slim_page(html)
