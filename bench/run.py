@@ -1,8 +1,11 @@
-"""`make bench`: build times against a plain Material site, page weight over gzip, Lighthouse; writes bench/report.json.
+"""`make bench`: build times against the floor site, page weight over gzip, Lighthouse; writes bench/report.json.
 
 Everything runs on a snapshot of the working tree (tracked and untracked, not ignored files) copied into
 bench/work.tmp/, so the one-line YAML edits of the rebuild benchmark never touch data/ and the notebook cache
-starts empty for every cold build. The printed table compares each target of issue 7 with what was measured.
+starts empty for every cold build. Our builds are timed as users run them (`python -m handbook build`, what
+`make build` runs). The build-ratio target is against the floor: a plain Material site of as many pages plus only
+the plugins the handbook must use; the ratio against the plain site is reported for information. The printed
+table compares each target with what was measured; `--check` exits 1 when one is missed.
 """
 
 from __future__ import annotations
@@ -210,22 +213,25 @@ def timed(cmd: list[str], cwd: Path, what: str) -> tuple[float, float]:
     return round(elapsed, 3), round(cpu, 3)
 
 
-def cold_build(project: Path, config: str, out: Path, keep_cache: bool = False) -> tuple[float, float]:
-    """One `mkdocs build --strict` in a new process, with no notebook cache unless keep_cache: (wall, CPU) s."""
+def handbook_build(project: Path, out: Path, site: str | None = None, keep_cache: bool = False) -> tuple[float, float]:
+    """Exactly what `make build` runs, `python -m handbook build` (for one site: `--site`; --strict, so a broken
+    link fails it and the bench with it), in a new process with no notebook cache unless keep_cache: (wall, CPU) s.
+    The site is written to out/<site>."""
     if not keep_cache:
         shutil.rmtree(project / ".cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", config, "-d", str(out)]
-    return timed(cmd, project, config)
+    cmd = [sys.executable, "-m", "handbook", "--root", str(project), "build", "--out", str(out)]
+    return timed(cmd + (["--site", site] if site else []), project, "`python -m handbook build" +
+                 (f" --site {site}`" if site else "`"))
 
 
-def both_sites_build(project: Path, out: Path) -> tuple[float, float]:
-    """`python -m handbook build` (what `make build` runs: both sites, at once, --strict, swapped in on success) in
-    a new process with no notebook cache: (wall, CPU) s."""
+def baseline_build(project: Path, out: Path) -> tuple[float, float]:
+    """A baseline site (plain, or the floor): `mkdocs build --strict`, as strict as ours and, like ours, without
+    --quiet (which hides the warnings --strict counts): (wall, CPU) s."""
     shutil.rmtree(project / ".cache", ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
-    return timed([sys.executable, "-m", "handbook", "--root", str(project), "build", "--out", str(out)], project,
-                 "`python -m handbook build`")
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "mkdocs.yml", "-d", str(out)]
+    return timed(cmd, project, "mkdocs build --strict")
 
 
 def edit_line(path: Path, run: int) -> str:
@@ -390,22 +396,24 @@ def median(xs: list[float]) -> float:
 
 
 def targets(builds: dict, weights: dict[str, list[dict]], audits: list[dict]) -> list[dict]:
+    """Each target with what was measured and whether it passes (True / False); rows for information have ""."""
     rows = []
     both = builds["both"]
     rows.append({"target": "both sites cold build, together (make build)", "want": f"< {BUILD_BUDGET_S:.0f} s",
                  "actual": f"{both['median_s']:.1f} s ({both['cpu_median_s']:.1f} s CPU)",
                  "pass": both["median_s"] < BUILD_BUDGET_S})
     for site in SITES:
-        for kind in ("cold", "rebuild"):
-            ratio = builds[site][f"{kind}_ratio"]
-            rows.append({"target": f"{site} {kind} / plain site", "want": f"<= {RATIO_BUDGET}x",
-                         "actual": f"{ratio:.2f}x ({builds[site][f'{kind}_median_s']:.1f} s vs "
-                                   f"{builds[site][f'plain_{kind}_median_s']:.1f} s)",
-                         "pass": ratio <= RATIO_BUDGET})
         b = builds[site]
-        rows.append({"target": f"  {site}: plain + required plugins / plain (the floor)", "want": "(context)",
-                     "actual": f"{b['plugins_floor_ratio']:.2f}x ({b['plugins_floor_cold_median_s']:.1f} s); "
-                               f"ours / floor {b['cold_over_floor']:.2f}x", "pass": ""})
+        for kind in ("cold", "rebuild"):
+            ratio = b[f"{kind}_over_floor"]
+            rows.append({"target": f"{site} {kind} / floor (plain + required plugins)", "want": f"<= {RATIO_BUDGET}x",
+                         "actual": f"{ratio:.2f}x ({b[f'{kind}_median_s']:.1f} s vs "
+                                   f"{b[f'plugins_floor_{kind}_median_s']:.1f} s)",
+                         "pass": ratio <= RATIO_BUDGET})
+            rows.append({"target": f"  {site} {kind} / plain site", "want": "(information)",
+                         "actual": f"{b[f'{kind}_ratio']:.2f}x ({b[f'{kind}_median_s']:.1f} s vs "
+                                   f"{b[f'plain_{kind}_median_s']:.1f} s); floor / plain "
+                                   f"{b[f'plugins_floor_{kind}_ratio']:.2f}x", "pass": ""})
     foreign = sorted({u for rows_ in weights.values() for r in rows_ for u in r["foreign_requests"]})
     pages = sum(len(rows_) for rows_ in weights.values())
     rows.append({"target": f"requests off 127.0.0.1 ({pages} pages)", "want": "0",
@@ -419,6 +427,11 @@ def targets(builds: dict, weights: dict[str, list[dict]], audits: list[dict]) ->
                          "actual": entry.get("error", "?") if score is None else f"{score:g}",
                          "pass": "" if context else score is not None and score >= floor})
     return rows
+
+
+def failed_targets(rows: list[dict]) -> list[str]:
+    """The targets that were measured and missed (information rows never fail)."""
+    return [r["target"] for r in rows if r["pass"] is False]
 
 
 def print_table(rows: list[dict], header: tuple[str, ...], keys: tuple[str, ...]) -> None:
@@ -435,6 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per build timing (median taken; default 3)")
     parser.add_argument("--lighthouse-runs", type=int, default=3, help="Lighthouse runs per page (median; default 3)")
     parser.add_argument("--skip-lighthouse", action="store_true", help="only build times and page weight")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target fails (always 1 on a failed build)")
     args = parser.parse_args(argv)
 
     WORK.mkdir(parents=True, exist_ok=True)
@@ -444,28 +458,30 @@ def main(argv: list[str] | None = None) -> int:
     builds: dict[str, dict] = {}
     sites: dict[str, Path] = {}
     for site, config in ((s.name, s.config) for s in SITES.values()):
-        out, plain_out = WORK / "site" / site, WORK / "site" / f"plain-{site}"
-        cold_build(project, config, out)  # counts the pages; also warms the OS file cache for both sides
+        ours_out, plain_out = WORK / f"ours-{site}", WORK / "site" / f"plain-{site}"
+        out = ours_out / site
+        handbook_build(project, ours_out, site)  # counts the pages; also warms the OS file cache for both sides
         pages = len(html_pages(out))
         diagram_pages = sum(diagrams_in(p.read_text(encoding="utf-8")) > 0 for p in html_pages(out))
         plain = plain_site(WORK / f"plain-{site}", pages)
-        cold_build(plain, "mkdocs.yml", plain_out)
+        baseline_build(plain, plain_out)
         assert len(html_pages(plain_out)) == pages, "the plain site must have as many pages as ours"
         floor_out = WORK / "site" / f"floor-{site}"
         floor = plain_site(WORK / f"floor-{site}", pages, plugins_of=project, diagram_pages=diagram_pages,
                            notebooks=site == "interviewer")
-        cold_build(floor, "mkdocs.yml", floor_out)
+        baseline_build(floor, floor_out)
         assert len(html_pages(floor_out)) == pages, "the plugins-only site must have as many pages as ours"
         ours, base, floors = [], [], []
         for _ in range(args.runs):  # interleaved, so a change in machine load hits all sides alike
-            ours.append(cold_build(project, config, out))
-            base.append(cold_build(plain, "mkdocs.yml", plain_out))
-            floors.append(cold_build(floor, "mkdocs.yml", floor_out))
-        cached = [cold_build(project, config, out, keep_cache=True) for _ in range(args.runs)]
+            ours.append(handbook_build(project, ours_out, site))
+            base.append(baseline_build(plain, plain_out))
+            floors.append(baseline_build(floor, floor_out))
+        cached = [handbook_build(project, ours_out, site, keep_cache=True) for _ in range(args.runs)]
         original = (project / EDITED_DATA).read_bytes()
         rebuild = rebuilds(project, config, EDITED_DATA, args.runs)
         (project / EDITED_DATA).write_bytes(original)
         plain_rebuild = rebuilds(plain, "mkdocs.yml", "docs/part2/page-001.md", args.runs)
+        floor_rebuild = rebuilds(floor, "mkdocs.yml", "docs/part2/page-001.md", args.runs)
         b = {"pages": pages,
              "cold_runs_s": [w for w, _ in ours], "cold_cpu_runs_s": [c for _, c in ours],
              "plain_cold_runs_s": [w for w, _ in base], "plain_cold_cpu_runs_s": [c for _, c in base],
@@ -473,14 +489,18 @@ def main(argv: list[str] | None = None) -> int:
              "plain_rebuild_runs_s": [w for w, _ in plain_rebuild],
              "plain_rebuild_cpu_runs_s": [c for _, c in plain_rebuild],
              "plugins_floor_cold_runs_s": [w for w, _ in floors], "plugins_floor_cold_cpu_runs_s": [c for _, c in floors],
+             "plugins_floor_rebuild_runs_s": [w for w, _ in floor_rebuild],
+             "plugins_floor_rebuild_cpu_runs_s": [c for _, c in floor_rebuild],
              "diagram_pages": diagram_pages,
              "cached_notebooks_runs_s": [w for w, _ in cached], "cached_notebooks_cpu_runs_s": [c for _, c in cached],
              "html_bytes": sum(p.stat().st_size for p in html_pages(out)),
              "plain_html_bytes": sum(p.stat().st_size for p in html_pages(plain_out))}
-        b["plugins_floor_cold_median_s"] = median(b["plugins_floor_cold_runs_s"])
-        b["plugins_floor_cold_cpu_median_s"] = median(b["plugins_floor_cold_cpu_runs_s"])
-        b["plugins_floor_ratio"] = round(b["plugins_floor_cold_median_s"] / median(b["plain_cold_runs_s"]), 2)
-        b["cold_over_floor"] = round(median(b["cold_runs_s"]) / b["plugins_floor_cold_median_s"], 2)
+        for kind in ("cold", "rebuild"):
+            floor_s = b[f"plugins_floor_{kind}_median_s"] = median(b[f"plugins_floor_{kind}_runs_s"])
+            b[f"plugins_floor_{kind}_cpu_median_s"] = median(b[f"plugins_floor_{kind}_cpu_runs_s"])
+            b[f"plugins_floor_{kind}_ratio"] = round(floor_s / median(b[f"plain_{kind}_runs_s"]), 2)
+            b[f"{kind}_over_floor"] = round(median(b[f"{kind}_runs_s"]) / floor_s, 2)  # the target: <= 1.5
+        b["plugins_floor_ratio"] = b["plugins_floor_cold_ratio"]
         b["cached_notebooks_median_s"] = median(b["cached_notebooks_runs_s"])
         b["cached_notebooks_cpu_median_s"] = median(b["cached_notebooks_cpu_runs_s"])
         for kind in ("cold", "rebuild"):
@@ -496,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
             f"(plain {b['plain_cold_median_s']} s / {b['plain_cold_cpu_median_s']} s CPU), "
             f"rebuild {b['rebuild_median_s']} s (plain {b['plain_rebuild_median_s']} s)")
 
-    together = [both_sites_build(project, WORK / "both") for _ in range(args.runs)]
+    together = [handbook_build(project, WORK / "both") for _ in range(args.runs)]
     builds["both"] = {"runs_s": [w for w, _ in together], "cpu_runs_s": [c for _, c in together],
                       "median_s": median([w for w, _ in together]), "cpu_median_s": median([c for _, c in together])}
     log(f"both sites (python -m handbook build): {builds['both']['median_s']} s / {builds['both']['cpu_median_s']} s CPU")
@@ -550,7 +570,10 @@ def main(argv: list[str] | None = None) -> int:
           f"after; {os.cpu_count()} CPUs)")
     print_table(rows, ("target", "want", "actual", "pass"), ("target", "want", "actual", "pass"))
     print(f"\nwrote {REPORT.relative_to(ROOT)}")
-    return 0
+    failed = failed_targets(rows)
+    if failed:
+        print(f"\n{len(failed)} target(s) missed: " + "; ".join(t.strip() for t in failed), file=sys.stderr)
+    return 1 if args.check and failed else 0
 
 
 if __name__ == "__main__":
