@@ -74,7 +74,7 @@ def built_sites(tmp_path_factory) -> Path:
 # on one worker while the other sat idle). The first two need no site build: it is still running in the background.
 LONGEST_FIRST = [
     "tests/test_release.py", "tests/test_hostile.py", "tests/test_browser.py", "tests/test_reproducible.py",
-    "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/test_validate.py",
+    "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/unit/core/test_validate.py",
     "tests/test_print_kit.py", "tests/snippets/test_notebooks/", "tests/test_scorecard.py", "tests/test_search.py",
     "tests/test_serve.py", "tests/test_properties.py",
 ]
@@ -86,9 +86,13 @@ def pytest_collection_modifyitems(config, items):
                     len(LONGEST_FIRST))
 
     items.sort(key=rank)  # stable: within a module, tests keep their order
-    # Coverage measures snippets/ (make test: --cov=snippets). Its tracer, on Python 3.11, also slows every other
-    # line the workers run by about 85% (the validator, hypothesis, HTML parsing, Playwright's calls), so it is paused
-    # while any test outside tests/snippets/ runs: pytest-cov's no_cover marker.
+    # Coverage measures snippets/ through tests/snippets/ and the package through its unit tests, tests/unit/
+    # (pyproject.toml: [tool.coverage.run]). Its tracer, on Python 3.11, slows every line it sees by about 85%, so it
+    # is paused (pytest-cov's no_cover marker) while the site builds, browser and hypothesis tests run: they run the
+    # package end to end, in other processes mostly, and the unit tests are what must cover it line by line.
     for item in items:
-        if item.nodeid.startswith("tests/") and not item.nodeid.startswith("tests/snippets/"):
+        if item.nodeid.startswith("tests/") and not item.nodeid.startswith(MEASURED):
             item.add_marker(pytest.mark.no_cover)
+
+
+MEASURED = ("tests/snippets/", "tests/unit/")

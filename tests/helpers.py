@@ -1,13 +1,22 @@
-"""Test helpers: the repository root, running the CLI, copies of the valid fixture data."""
+"""Test helpers: the repository root, running the CLI, copies of the valid fixture data, the leak test's reading of
+a built candidate site. Shared by test modules, which never import each other."""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import markdown
+
+from handbook.core.model import interviewer_only_strings
+from handbook.core.validate import load_all
 from handbook.site.build import mkdocs_env
+from handbook.site.render import safe_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
@@ -56,3 +65,38 @@ def site_root(dest: Path, data_from: Path) -> Path:
     if not nb.exists():
         shutil.copytree(ROOT / "snippets" / "notebooks", nb)
     return dest
+
+
+# --- what a reader sees of a built site (the leak test, tests/test_sites.py and tests/test_release.py)
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """What a reader sees of some HTML or Markdown-rendered text: tags stripped, entities decoded, spaces folded."""
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+
+
+def visible_text_of_field(text: str) -> str:
+    return plain(markdown.markdown(safe_markdown(text), extensions=["tables"]))
+
+
+def candidate_site_text(site: Path) -> dict[str, str]:
+    """Every file of the candidate site as readable text (HTML stripped; search index and sitemap included)."""
+    out = {}
+    for path in site.rglob("*"):
+        if not path.is_file() or path.suffix in {".png", ".ico", ".woff", ".woff2", ".svg", ".gz"}:
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if path.name == "search_index.json":
+            raw = " ".join(d["title"] + " " + d["text"] for d in json.loads(raw)["docs"])
+        out[str(path.relative_to(site))] = plain(raw)
+    return out
+
+
+def hidden_strings(root: Path) -> list[str]:
+    data = load_all(root)
+    strings = []
+    for obj in [data.interview, data.rubric, *data.questions, *data.exercises.values()]:
+        strings += interviewer_only_strings(obj)
+    return strings

@@ -19,8 +19,7 @@ import pytest
 
 from handbook.site.build import mkdocs_env, snapshot
 from tests.browser import PageWatch, browser, serve
-from tests.helpers import ROOT, copy_valid
-from tests.test_sites import candidate_site_text, hidden_strings, visible_text_of_field
+from tests.helpers import ROOT, candidate_site_text, copy_valid, hidden_strings, visible_text_of_field
 
 MARKER = "This paragraph was added for release 1.1."
 RUBRIC_CHANGE = 'history:\n  - {version: "1.1", change: changed, note: "Release test: anchors reworded for the 1.1 panel"}\n'

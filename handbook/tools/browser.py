@@ -151,7 +151,7 @@ class StaticServer(ThreadingHTTPServer):
 def serve_site(directory: Path, compress: bool = False) -> Iterator[StaticServer]:
     """The running server for a built site (the page's scripts and styles load as they do when published)."""
     server = StaticServer(directory, compress)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)  # quick stop
     thread.start()
     try:
         yield server

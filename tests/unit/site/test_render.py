@@ -199,17 +199,18 @@ def test_every_template_of_the_candidate_site_renders_from_the_view_alone():
     secrets = [s for s in hidden - shown if len(s) > 12]
     assert secrets
     for name in markers:
-        markdown, source = renderer.fill_markers(f"<!-- handbook:{name} -->")
+        markdown, _ = renderer.fill_markers(f"<!-- handbook:{name} -->")
         assert markdown.strip() and "handbook:" not in markdown, name
         assert [s for s in secrets if s in markdown] == [], name
     whole = "\n".join(renderer.fill_markers(p.read_text(encoding="utf-8"))[0] for p in CANDIDATE_PAGES)
     assert inline(data.interview.parts[0].title) in whole  # the candidate pages do show the candidate fields
 
 
-@pytest.mark.parametrize(("marker", "missing"), [("print-kit", "CandidateInterview object' has no attribute "
-                                                   "'timing_resolution'"),
-                                                  ("run-sheet", "has no attribute 'timing_resolution'"),
-                                                  ("scorecard", "CandidateRubricArea object' has no attribute 'anchors'")])
+@pytest.mark.parametrize(("marker", "missing"), [
+    ("print-kit", "CandidateInterview object' has no attribute 'timing_resolution'"),
+    ("run-sheet", "has no attribute 'timing_resolution'"),
+    ("scorecard", "CandidateRubricArea object' has no attribute 'anchors'"),
+])
 def test_an_interviewer_template_cannot_render_from_the_candidate_view(marker, missing):
     """The candidate view lacks the fields these templates read: rendering fails, it never shows an empty value."""
     renderer = Renderer(view_of(load_all(VALID), CANDIDATE))

@@ -95,3 +95,54 @@ def test_redirect_detection_reads_the_branch_index(repo):
     git(repo, "add", "index.html")
     git(repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "--quiet", "-m", "pages")
     assert release.redirects_to(repo, "gh-pages", "latest")
+
+
+class FakeMike:
+    """Stands in for subprocess.run in release.py: records mike's commands; git show answers as the branch would."""
+
+    def __init__(self, fail: str | None = None, released: bool = False) -> None:
+        self.commands: list[list[str]] = []
+        self.fail, self.released = fail, released
+
+    def __call__(self, cmd, **kwargs):
+        if cmd[:2] == ["git", "show"]:
+            body = '<meta http-equiv="refresh" content="0; url=latest/">' if self.released else ""
+            return subprocess.CompletedProcess(cmd, 0 if self.released else 128, body, "")
+        if Path(cmd[0]).name != "mike":  # git status, git log (the build date): nothing to report
+            return subprocess.CompletedProcess(cmd, 0, "", "")
+        self.commands.append([Path(cmd[0]).name, *cmd[1:]])
+        failed = self.fail is not None and self.fail in cmd
+        return subprocess.CompletedProcess(cmd, 1 if failed else 0, f"ran {cmd[1]}\n", "boom\n" if failed else "")
+
+
+def test_a_first_release_deploys_each_site_to_its_branch_and_sets_the_default(repo, monkeypatch, capsys):
+    mike = FakeMike()
+    monkeypatch.setattr(release.subprocess, "run", mike)
+    release.release(repo, "1.4")
+    expected = []
+    for name in sorted(SITES):
+        site = SITES[name]
+        expected += [["mike", "deploy", "--config-file", site.config, "--branch", site.branch, "--update-aliases",
+                      "1.4", "latest"],
+                     ["mike", "set-default", "--config-file", site.config, "--branch", site.branch, "latest"]]
+    assert sorted(mike.commands) == sorted(expected)
+    out = capsys.readouterr().out
+    assert out.endswith("released 1.4: gh-pages (candidate site) and interviewer-pages (interviewer site), "
+                        "not pushed\n")
+    assert "candidate site 1.4 -> branch gh-pages" in out and "interviewer site 1.4 -> branch interviewer-pages" in out
+
+
+def test_a_later_release_only_deploys(repo, monkeypatch, capsys):
+    mike = FakeMike(released=True)
+    monkeypatch.setattr(release.subprocess, "run", mike)
+    release.release(repo, "1.5")
+    assert sorted(c[1] for c in mike.commands) == ["deploy", "deploy"]
+
+
+def test_a_failing_mike_names_the_command_and_the_branch(repo, monkeypatch, capsys):
+    monkeypatch.setattr(release.subprocess, "run", FakeMike(fail="interviewer-pages"))
+    with pytest.raises(release.ReleaseError) as err:
+        release.release(repo, "1.4")
+    assert str(err.value) == ("`mike deploy --config-file mkdocs.yml --branch interviewer-pages --update-aliases 1.4 "
+                              "latest` failed (see above); branch interviewer-pages is as mike left it")
+    assert "boom" in capsys.readouterr().out
