@@ -23,9 +23,24 @@ from tests.helpers import ROOT, run_handbook
 BACKGROUND = "HANDBOOK_TEST_SITES"  # folder of the background build, passed to the workers through the environment
 
 
+def may_need_sites(args: list[str]) -> bool:
+    """Whether the selected tests could use `built_sites`: not when they are all unit tests (`make check`) or files
+    that never name the fixture."""
+    for arg in args:
+        path = (ROOT / arg.split("::")[0]).resolve() if not Path(arg).is_absolute() else Path(arg.split("::")[0])
+        if path.is_relative_to(ROOT / "tests" / "unit"):
+            continue
+        if path.is_file() and "built_sites" not in path.read_text(encoding="utf-8"):
+            continue
+        return True
+    return False
+
+
 def pytest_configure(config):
     workers = getattr(config.option, "numprocesses", None)
     if os.environ.get("PYTEST_XDIST_WORKER") or not workers or os.environ.get(BACKGROUND):
+        return
+    if not may_need_sites(config.args):
         return
     out = Path(tempfile.mkdtemp(prefix="handbook-test-sites-"))
     record_exit_code = "import subprocess, sys, pathlib; pathlib.Path(sys.argv[1]).write_text(str(subprocess.call(sys.argv[2:])))"

@@ -75,3 +75,13 @@ def test_test_modules_never_import_each_other():
             offenders += [f"{path.relative_to(ROOT)}: imports {n}" for n in names
                           if n.split(".")[-1].startswith("test_") and n.startswith("tests")]
     assert offenders == []
+
+
+def test_make_check_starts_no_background_site_build():
+    """tests/conftest.py builds both sites in the background under xdist, unless no selected test can use them."""
+    from tests.conftest import may_need_sites
+
+    assert not may_need_sites(["tests/unit", "tests/test_layers.py"])  # what make check runs
+    assert may_need_sites(["tests", "docs"]) and may_need_sites(["tests/test_sites.py::test_both_sites_are_built"])
+    make = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-m pytest -n 2 -q tests/unit tests/test_layers.py --cov=handbook" in make
