@@ -14,6 +14,7 @@ from pathlib import Path
 import markdown
 
 from handbook.core.model import interviewer_only_strings
+from handbook.core.sites import CODE_SOURCES, DATA_SOURCES, SITES
 from handbook.core.validate import load_all
 from handbook.site.build import mkdocs_env
 from handbook.site.render import safe_markdown
@@ -55,9 +56,10 @@ def copy_valid(dest: Path) -> Path:
 def site_root(dest: Path, data_from: Path) -> Path:
     """A buildable project in dest: real configs, docs and package, with data/snippets/diagrams from data_from."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "mkdocs.candidate.yml", "docs", "handbook", "overrides"):
+    own = {path.split("/")[0] for site in SITES.values() for path in site.pages}  # configs, docs/, overrides/
+    for name in sorted(own | set(CODE_SOURCES)):
         (dest / name).symlink_to(ROOT / name)
-    for name in ("data", "snippets", "diagrams"):
+    for name in DATA_SOURCES:
         shutil.copytree(data_from / name, dest / name, symlinks=True)
     if not (dest / "data" / "schemas").exists():
         shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas")

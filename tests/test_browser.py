@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from handbook.core.sites import SITES
 from handbook.core.validate import load_all
 from tests.browser import DIAGRAMS_DRAWN, OPEN_SHADOW_ROOTS, PageWatch, browser, serve
 from tests.helpers import ROOT
@@ -27,7 +28,7 @@ def test_every_diagram_is_on_a_page(built_sites):
         for _ in q.diagrams:
             page = (site / "questions" / q.id / "index.html").read_text(encoding="utf-8")
             assert page.count(DIAGRAM) >= len(q.diagrams), q.id
-    for name in ("interviewer", "candidate"):
+    for name in SITES:
         assert DIAGRAM in (built_sites / name / "index.html").read_text(encoding="utf-8")  # the timeline
     assert sum(p.read_text(encoding="utf-8").count(DIAGRAM) for p in pages_of(site)) >= 11
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from handbook.core.sites import SITES
 from handbook.tools.linkcheck import check_sites
 from tests.helpers import run_handbook
 
@@ -53,7 +54,7 @@ def test_the_checker_reports_each_kind_of_broken_link(tmp_path):
 def test_linkcheck_lists_external_links_without_requesting_them(built_sites, tmp_path):
     root = tmp_path / "repo"
     (root / "site").mkdir(parents=True)
-    for name in ("interviewer", "candidate"):
+    for name in SITES:
         (root / "site" / name).symlink_to(built_sites / name)
     result = run_handbook("linkcheck", "--no-external", root=root)
     assert result.returncode == 0, result.stderr

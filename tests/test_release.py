@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from handbook.core.sites import SITES
 from handbook.site.build import mkdocs_env, snapshot
 from tests.browser import PageWatch, browser, serve
 from tests.helpers import ROOT, candidate_site_text, copy_valid, hidden_strings, visible_text_of_field
@@ -24,7 +25,7 @@ from tests.helpers import ROOT, candidate_site_text, copy_valid, hidden_strings,
 MARKER = "This paragraph was added for release 1.1."
 RUBRIC_CHANGE = 'history:\n  - {version: "1.1", change: changed, note: "Release test: anchors reworded for the 1.1 panel"}\n'
 DATA = ("data", "snippets", "diagrams")  # replaced by the fixture data set
-BRANCHES = {"candidate": "gh-pages", "interviewer": "interviewer-pages"}
+BRANCHES = {name: site.branch for name, site in SITES.items()}
 BRANCHES_BEFORE: dict[Path, set[str]] = {}  # the clone's local branches before the first release
 
 

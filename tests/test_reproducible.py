@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from handbook.core.sites import SITES
 from handbook.site.build import mkdocs_env, snapshot, source_date_epoch
 from tests.helpers import ROOT, run_handbook
 
@@ -70,7 +71,7 @@ def test_the_build_date_is_read_from_the_last_commit(clone, tmp_path, monkeypatc
 
 def test_a_fresh_build_is_byte_identical_to_the_session_build(built_sites, fresh_build):
     """Same sources, another folder, another process: the same bytes, file for file."""
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         a, b = files_of(built_sites / site), files_of(fresh_build / site)
         assert len(a) > 50
         diff = differences(a, b)
@@ -82,7 +83,7 @@ def test_a_fresh_build_is_byte_identical_to_the_session_build(built_sites, fresh
 
 def test_timestamps_come_from_the_commit(built_sites):
     day = int(source_date_epoch(ROOT)) // 86_400 * 86_400  # mkdocs dates pages by the day
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         raw = (built_sites / site / "sitemap.xml.gz").read_bytes()
         assert int.from_bytes(raw[4:8], "little") == day  # the gzip header's modification time
         assert gzip.decompress(raw) == (built_sites / site / "sitemap.xml").read_bytes()

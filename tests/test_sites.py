@@ -10,6 +10,7 @@ from pathlib import Path
 import markdown
 import pytest
 
+from handbook.core.sites import SITES
 from handbook.core.validate import load_all
 from handbook.site.render import safe_markdown
 from tests.helpers import (
@@ -25,7 +26,7 @@ from tests.helpers import (
 
 
 def test_both_sites_are_built(built_sites):
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         assert (built_sites / site / "index.html").is_file()
         assert (built_sites / site / "search" / "search_index.json").is_file()
         assert (built_sites / site / "sitemap.xml").is_file()
@@ -120,7 +121,7 @@ def test_generated_pages_link_their_edit_button_to_the_yaml(built_sites):
 
 def test_pages_request_nothing_from_other_hosts(built_sites):
     """No CDN, no web fonts: every src/href that loads something is relative."""
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         for page in (built_sites / site).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
             loads = re.findall(r'<(?:script|img|iframe)[^>]+src="([^"]+)"|<link[^>]+href="([^"]+)"', text)
