@@ -6,7 +6,7 @@ LOCK   := constraints.txt
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build validate schema notebooks test lint pdf a11y bench linkcheck release lock clean help
+.PHONY: setup serve build validate schema notebooks check test reference lint pdf a11y bench linkcheck release lock clean help
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 12
@@ -49,8 +49,18 @@ schema: setup ## regenerate data/schemas/*.json after changing handbook/core/mod
 notebooks: setup ## run snippets/notebooks/*.py in a kernel and write the .ipynb (with outputs) the site renders
 	$(PY) -m handbook notebooks
 
-test: setup ## run every test: data, snippets, both site builds, leak test, browser tests, coverage
-	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=10 --cov=snippets --cov-report=term-missing:skip-covered --cov-fail-under=90
+check: setup ## before you push (under 30 s): validate data/, lint, the unit tests with coverage of handbook/ (>= 90%)
+	$(PY) -m handbook validate
+	$(VENV)/bin/ruff check handbook tests snippets bench
+	$(PY) -m pytest -n 2 -q tests/unit tests/test_layers.py --cov=handbook --cov-report=term:skip-covered --cov-fail-under=90
+
+test: setup ## run every test: data, snippets, both site builds, leak test, browser tests; coverage of snippets/ and handbook/ (each >= 90%)
+	$(PY) -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=10 --cov --cov-report=
+	$(PY) -m coverage report --include='snippets/*' --show-missing --skip-covered --fail-under=90
+	$(PY) -m coverage report --include='handbook/*' --show-missing --skip-covered --fail-under=90
+
+reference: setup ## rewrite tests/fixtures/rendered/ (the valid fixture's pages) after a meant change to the rendering; review its diff
+	HANDBOOK_REGENERATE=1 $(PY) -m pytest --no-cov -q tests/unit/site/test_reference.py
 
 KIT ?= room
 pdf: setup ## print the room kit to site/room-kit.pdf (timeline, cue cards, scorecard); KIT=prep: every question, site/prep-kit.pdf
@@ -59,8 +69,8 @@ pdf: setup ## print the room kit to site/room-kit.pdf (timeline, cue cards, scor
 a11y: setup ## axe-core accessibility checks of the scorecard and candidate pages, and the keyboard-only scorecard test
 	$(PY) -m pytest --no-cov tests/test_accessibility.py
 
-lint: setup ## ruff on the package, tests and snippets
-	$(VENV)/bin/ruff check handbook tests snippets
+lint: setup ## ruff on the package, tests, snippets and the bench
+	$(VENV)/bin/ruff check handbook tests snippets bench
 
 release: setup ## make release VERSION=1.4: mike-deploy both sites as 1.4 + latest to local branches (no push)
 	$(PY) -m handbook.tools.release "$(VERSION)"

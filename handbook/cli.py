@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from .core import schema
+from .core.sites import OUTPUT_DIR, SITES
 from .core.validate import DataError, load_all
 from .site import build
 from .tools import diff
@@ -29,6 +30,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    if args.declared:
+        problems = [line for name in args.declared for line in schema.declared_problems(name)]
+        print("".join(line + "\n" for line in problems), end="")
+        return 1 if problems else 0
     if args.check:
         stale = schema.stale(args.root)
         for name in stale:
@@ -41,7 +46,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    sites = list(build.CONFIGS) if args.site == "all" else [args.site]
+    sites = list(SITES) if args.site == "all" else [args.site]
     return build.build(args.root, (args.root / args.out).resolve(), sites)
 
 
@@ -100,9 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="check every file under data/; print each problem as path:line: where: what")
     p = sub.add_parser("schema", help="regenerate data/schemas/*.json from the model")
     p.add_argument("--check", action="store_true", help="only report stale schema files (exit 1)")
+    p.add_argument("--declared", nargs="+", metavar="FILE.yml",
+                   help="check each data file against the schema its first line names, as an editor does (exit 1)")
     p = sub.add_parser("build", help="build the sites with --strict into a temporary folder, swap in on success")
-    p.add_argument("--site", choices=["all", *build.CONFIGS], default="all")
-    p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    p.add_argument("--site", choices=["all", *SITES], default="all")
+    p.add_argument("--out", type=Path, default=Path(OUTPUT_DIR), help=f"output folder (default: {OUTPUT_DIR})")
     p = sub.add_parser("diff", help="summarise what changed in data/ since a git ref, as Markdown (for PR reviews)")
     p.add_argument("base", metavar="BASE", help="git ref to compare the working tree with, e.g. origin/main")
     p = sub.add_parser("debrief", help="combine a panel's exported scorecards (JSON) into a Markdown debrief sheet")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import io
+import json
 import os
-import shutil
 import threading
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -12,12 +13,20 @@ from pathlib import Path
 
 import pytest
 
-# The one static server, Chromium flags and shadow-root opener, shared with `make pdf`. Material draws each diagram
-# in a closed shadow root; OPEN_SHADOW_ROOTS opens them so a test can see the <svg>.
-from handbook.tools.pdf import CHROMIUM_FLAGS as FLAGS
-from handbook.tools.pdf import OPEN_SHADOW_ROOTS, serve  # noqa: F401 - re-exported for the tests
+# The one harness, shared with `make pdf` and the bench (handbook/tools/browser.py): static server, Chromium flags,
+# shadow-root opener and diagram count. Material draws each diagram in a closed shadow root; OPEN_SHADOW_ROOTS opens
+# them so a test can see the <svg>.
+from handbook.tools.browser import (
+    DIAGRAM_COUNT,
+    DIAGRAMS_DRAWN,
+    OPEN_SHADOW_ROOTS,
+    find_chromium,
+    launch,
+    serve,
+)
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+__all__ = ["DIAGRAMS_DRAWN", "DIAGRAM_COUNT", "OPEN_SHADOW_ROOTS", "PageWatch", "browser", "need_chromium", "serve"]
+CHROMIUM = find_chromium()
 
 
 def need_chromium() -> str:
@@ -30,15 +39,8 @@ def need_chromium() -> str:
 
 @contextmanager
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = need_chromium()
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=FLAGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with launch(need_chromium()) as b:
+        yield b
 
 
 class PageWatch:
@@ -83,8 +85,6 @@ class _SubPath(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        import io
-
         return io.BytesIO(body)
 
 
@@ -100,3 +100,16 @@ def serve_under(directory: Path, prefix: str):
     finally:
         server.shutdown()
         server.server_close()
+
+
+# axe-core, vendored: every WCAG 2.x A/AA rule and axe's best practices (what Lighthouse's accessibility score is
+# built from, and more).
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(json.dumps(n["target"]) for n in v["nodes"][:3])
+            for v in result["violations"]]

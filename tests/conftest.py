@@ -17,21 +17,37 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
+from handbook.site.build import mkdocs_env
 from tests.helpers import ROOT, run_handbook
 
 BACKGROUND = "HANDBOOK_TEST_SITES"  # folder of the background build, passed to the workers through the environment
+
+
+def may_need_sites(args: list[str]) -> bool:
+    """Whether the selected tests could use `built_sites`: not when they are all unit tests (`make check`) or files
+    that never name the fixture."""
+    for arg in args:
+        path = (ROOT / arg.split("::")[0]).resolve() if not Path(arg).is_absolute() else Path(arg.split("::")[0])
+        if path.is_relative_to(ROOT / "tests" / "unit"):
+            continue
+        if path.is_file() and "built_sites" not in path.read_text(encoding="utf-8"):
+            continue
+        return True
+    return False
 
 
 def pytest_configure(config):
     workers = getattr(config.option, "numprocesses", None)
     if os.environ.get("PYTEST_XDIST_WORKER") or not workers or os.environ.get(BACKGROUND):
         return
+    if not may_need_sites(config.args):
+        return
     out = Path(tempfile.mkdtemp(prefix="handbook-test-sites-"))
     record_exit_code = "import subprocess, sys, pathlib; pathlib.Path(sys.argv[1]).write_text(str(subprocess.call(sys.argv[2:])))"
     with open(out / "build.log", "w") as log:  # the child keeps its own handle
         config._handbook_build = subprocess.Popen([sys.executable, "-c", record_exit_code, str(out / "rc"),
                           sys.executable, "-m", "handbook", "--root", str(ROOT), "build", "--out", str(out / "site")],
-                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=mkdocs_env(ROOT))
     os.environ[BACKGROUND] = str(out)
 
 
@@ -74,7 +90,7 @@ def built_sites(tmp_path_factory) -> Path:
 LONGEST_FIRST = [
     "tests/test_release.py", "tests/test_hostile.py", "tests/test_browser.py", "tests/test_reproducible.py",
     "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/test_room_browser.py",
-    "tests/test_validate.py",
+    "tests/unit/core/test_validate.py",
     "tests/test_print_kit.py", "tests/snippets/test_notebooks/", "tests/test_scorecard.py", "tests/test_search.py",
     "tests/test_serve.py", "tests/test_properties.py",
 ]
@@ -86,9 +102,13 @@ def pytest_collection_modifyitems(config, items):
                     len(LONGEST_FIRST))
 
     items.sort(key=rank)  # stable: within a module, tests keep their order
-    # Coverage measures snippets/ (make test: --cov=snippets). Its tracer, on Python 3.11, also slows every other
-    # line the workers run by about 85% (the validator, hypothesis, HTML parsing, Playwright's calls), so it is paused
-    # while any test outside tests/snippets/ runs: pytest-cov's no_cover marker.
+    # Coverage measures snippets/ through tests/snippets/ and the package through its unit tests, tests/unit/
+    # (pyproject.toml: [tool.coverage.run]). Its tracer, on Python 3.11, slows every line it sees by about 85%, so it
+    # is paused (pytest-cov's no_cover marker) while the site builds, browser and hypothesis tests run: they run the
+    # package end to end, in other processes mostly, and the unit tests are what must cover it line by line.
     for item in items:
-        if item.nodeid.startswith("tests/") and not item.nodeid.startswith("tests/snippets/"):
+        if item.nodeid.startswith("tests/") and not item.nodeid.startswith(MEASURED):
             item.add_marker(pytest.mark.no_cover)
+
+
+MEASURED = ("tests/snippets/", "tests/unit/")

@@ -1,26 +1,32 @@
-"""Test helpers: the repository root, running the CLI, copies of the valid fixture data."""
+"""Test helpers: the repository root, running the CLI, copies of the valid fixture data, the leak test's reading of
+a built candidate site. Shared by test modules, which never import each other."""
 
 from __future__ import annotations
 
-import os
+import html
+import json
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import markdown
+
+from handbook.core.model import interviewer_only_strings
+from handbook.core.sites import CODE_SOURCES, DATA_SOURCES, SITES
+from handbook.core.validate import load_all
+from handbook.site.build import mkdocs_env
+from handbook.site.render import safe_markdown
+
 ROOT = Path(__file__).resolve().parent.parent
 VALID = ROOT / "tests" / "fixtures" / "valid"
 
 
-QUIET_ENV = {"NO_MKDOCS_2_WARNING": "1"}  # silences Material's end-of-life banner
-
-
 def run_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
     """Run `python -m handbook ...` as a user would, capturing its output."""
-    env = {**os.environ, **QUIET_ENV}
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(root), *args],
-                          capture_output=True, text=True, cwd=root, check=False,
-                          env=env)
+                          capture_output=True, text=True, cwd=root, check=False, env=mkdocs_env(root))
 
 
 def call_handbook(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess:
@@ -50,9 +56,10 @@ def copy_valid(dest: Path) -> Path:
 def site_root(dest: Path, data_from: Path) -> Path:
     """A buildable project in dest: real configs, docs and package, with data/snippets/diagrams from data_from."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "mkdocs.candidate.yml", "docs", "handbook", "overrides"):
+    own = {path.split("/")[0] for site in SITES.values() for path in site.pages}  # configs, docs/, overrides/
+    for name in sorted(own | set(CODE_SOURCES)):
         (dest / name).symlink_to(ROOT / name)
-    for name in ("data", "snippets", "diagrams"):
+    for name in DATA_SOURCES:
         shutil.copytree(data_from / name, dest / name, symlinks=True)
     if not (dest / "data" / "schemas").exists():
         shutil.copytree(ROOT / "data" / "schemas", dest / "data" / "schemas")
@@ -60,3 +67,44 @@ def site_root(dest: Path, data_from: Path) -> Path:
     if not nb.exists():
         shutil.copytree(ROOT / "snippets" / "notebooks", nb)
     return dest
+
+
+# --- what a reader sees of a built site (the leak test, tests/test_sites.py and tests/test_release.py)
+
+TAG = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """What a reader sees of some HTML or Markdown-rendered text: tags stripped, entities decoded, spaces folded."""
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+
+
+def visible_text_of_field(text: str) -> str:
+    return plain(markdown.markdown(safe_markdown(text), extensions=["tables"]))
+
+
+def candidate_site_text(site: Path) -> dict[str, str]:
+    """Every file of the candidate site as readable text (HTML stripped; search index and sitemap included)."""
+    out = {}
+    for path in site.rglob("*"):
+        if not path.is_file() or path.suffix in {".png", ".ico", ".woff", ".woff2", ".svg", ".gz"}:
+            continue
+        raw = path.read_text(encoding="utf-8", errors="replace")
+        if path.name == "search_index.json":
+            raw = " ".join(d["title"] + " " + d["text"] for d in json.loads(raw)["docs"])
+        out[str(path.relative_to(site))] = plain(raw)
+    return out
+
+
+def hidden_strings(root: Path) -> list[str]:
+    data = load_all(root)
+    strings = []
+    for obj in [data.interview, data.rubric, *data.questions, *data.exercises.values()]:
+        strings += interviewer_only_strings(obj)
+    return strings
+
+
+# A complete extra.handbook.org (handbook/site/org.py) for renderers built outside MkDocs.
+ORG = {"company": "Acme Robotics", "contact": "hiring@acme.test", "editor": "CoderPad", "whiteboard": "Excalidraw",
+       "process": [{"step": "Recruiter call", "minutes": 30, "about": "Role and logistics."},
+                   {"step": "Technical interview", "minutes": 60, "about": "This one.", "this": True}]}

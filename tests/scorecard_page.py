@@ -80,3 +80,30 @@ def as_exported(rubric: Rubric, scores: dict[str, int | str], candidate: str = "
         "weighted_score": None if result.weighted is None else float(result.display),
         "recommendation": result.outcome, "level": result.level,
     }
+
+
+# --- the panel of test_debrief and the scorecard's round trip ---------------------------------------------
+
+def panel_scores(rubric) -> dict[str, dict[str, int]]:
+    """Three interviewers: two agree, the third is 2 points below on the heaviest area and 1 above elsewhere."""
+    ids = [a.id for a in rubric.areas]
+    heavy = max(rubric.areas, key=lambda a: a.weight).id
+    alice = dict.fromkeys(ids, 3)
+    bob = {i: 3 if i == heavy else 2 for i in ids}
+    carol = {i: 1 if i == heavy else 3 for i in ids}
+    return {"Alice Chen": alice, "Bob Okafor": bob, "Carol Diaz": carol}
+
+
+def notes_of(name: str, rubric) -> dict[str, str]:
+    return {a.id: f"{name.split()[0]} on {a.title}: evidence | with a pipe" for a in rubric.areas}
+
+
+def export_panel(rubric, dest):
+    """The panel's cards, as the scorecard page exports them, written to dest; their paths, sorted."""
+    import json
+
+    for name, scores in panel_scores(rubric).items():
+        data = as_exported(rubric, scores, candidate="Sam Rivera", interviewer=name,
+                           notes=notes_of(name, rubric), date="2026-03-02")
+        (dest / f"scorecard-sam-rivera-{name.split()[0].lower()}.json").write_text(json.dumps(data, indent=2))
+    return sorted(dest.glob("*.json"))

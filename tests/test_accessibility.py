@@ -3,21 +3,16 @@ an interviewer can fill in and export the whole scorecard with the keyboard alon
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from handbook.core import scoring
 from handbook.core.validate import load_all
 from tests import scorecard_page as card
-from tests.browser import PageWatch, browser, serve
+from tests.browser import PageWatch, browser, serve, violations
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
-# Every WCAG 2.x A/AA rule and axe's best practices (what Lighthouse's accessibility score is built from, and more).
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 PAGES = [("interviewer", "scorecard/"), ("candidate", "")]  # the print kit: 40 s of axe on 70 pages of text
 
 
@@ -25,13 +20,6 @@ PAGES = [("interviewer", "scorecard/"), ("candidate", "")]  # the print kit: 40 
 def chromium():
     with browser() as b:
         yield b
-
-
-def violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at " + ", ".join(json.dumps(n["target"]) for n in v["nodes"][:3])
-            for v in result["violations"]]
 
 
 @pytest.mark.parametrize(("site", "path"), PAGES)

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from handbook.core.sites import SITES
 from handbook.core.validate import load_all
-from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve, serve_under
+from tests.browser import DIAGRAMS_DRAWN, OPEN_SHADOW_ROOTS, PageWatch, browser, serve, serve_under
 from tests.helpers import ROOT
 
 pytestmark = pytest.mark.browser
@@ -27,7 +28,7 @@ def test_every_diagram_is_on_a_page(built_sites):
         for _ in q.diagrams:
             page = (site / "questions" / q.id / "index.html").read_text(encoding="utf-8")
             assert page.count(DIAGRAM) >= len(q.diagrams), q.id
-    for name in ("interviewer", "candidate"):
+    for name in SITES:
         assert DIAGRAM in (built_sites / name / "index.html").read_text(encoding="utf-8")  # the timeline
     assert sum(p.read_text(encoding="utf-8").count(DIAGRAM) for p in pages_of(site)) >= 11
 
@@ -50,10 +51,7 @@ def check_pages(built_sites, site_name: str, chunk: int) -> None:
                 for i in range(expected):  # mermaid loads only when a diagram nears the viewport: visit each one
                     watch.page.evaluate("i => document.querySelectorAll('.mermaid')[i].scrollIntoView()", i)
                     watch.page.wait_for_timeout(30)
-                watch.page.wait_for_function(
-                    """n => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
-                           .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)
-                           .reduce((a, b) => a + b, 0) >= n""", arg=expected, timeout=30_000)
+                watch.page.wait_for_function(DIAGRAMS_DRAWN, arg=expected, timeout=30_000)
             watch.page.wait_for_timeout(50)
             if watch.errors:
                 problems.append(f"{rel}: console errors {watch.errors}")

@@ -3,7 +3,6 @@ interviewers apply, a brief for every problem, and the organisation's details fr
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -11,8 +10,8 @@ import sys
 import pytest
 
 from handbook.core.validate import load_all
-from tests.helpers import QUIET_ENV, ROOT
-from tests.test_sites import candidate_site_text, plain, visible_text_of_field
+from handbook.site.build import mkdocs_env
+from tests.helpers import ROOT, candidate_site_text, plain, visible_text_of_field
 
 
 def page(built_sites, name: str) -> str:
@@ -85,7 +84,7 @@ def test_the_process_is_shown_with_this_interview_marked(built_sites):
 def _build_candidate(tmp_path, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "handbook", "--root", str(ROOT), "build", "--site", "candidate",
                            "--out", str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **QUIET_ENV, **env}, check=False)
+                          env=mkdocs_env(ROOT, **env), check=False)
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +97,7 @@ def configured_build(tmp_path_factory):
     clean = {k: "" for k in env}  # what the shipped mkdocs.yml says, whatever this shell exports
     procs = {}
     for name, extra in (("shipped", {}), ("configured", env)):
-        run_env = {**os.environ, **QUIET_ENV, **extra}
+        run_env = mkdocs_env(ROOT, **extra)
         for k in clean:
             if k not in extra:
                 run_env.pop(k, None)

@@ -12,7 +12,12 @@ import yaml
 from handbook.core.validate import DataError, load_all, uncovered_focus_areas
 from tests.helpers import ROOT
 
-DATA = load_all(ROOT)
+
+@pytest.fixture(scope="module")
+def data():
+    """The repository's data, loaded once for this module when its first test runs (never at import)."""
+    return load_all(ROOT)
+
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum|add more here|coming soon)\b", re.IGNORECASE)
 
 
@@ -91,39 +96,50 @@ def test_every_seed_item_is_in_the_data(rel):
     assert missing == []
 
 
-def test_rubric_weights_are_the_seeds():
-    assert {a.title: a.weight for a in DATA.rubric.areas} == {
+def test_rubric_weights_are_the_seeds(data):
+    assert {a.title: a.weight for a in data.rubric.areas} == {
         "Python & OOP": 25, "ML System Design": 30, "AWS & Infrastructure": 20, "MLOps & Production": 15,
         "Problem Solving": 10}
 
 
-@pytest.mark.parametrize("question", DATA.questions, ids=[q.id for q in DATA.questions])
-def test_every_question_is_complete(question):
-    assert question.prompt.strip() and question.minutes > 0
-    for level in ("weak", "solid", "strong"):
-        assert len(getattr(question.signals, level).split()) >= 8, f"{level} signal is too thin"
-    assert len(question.level_bar.mid.split()) >= 8 and len(question.level_bar.senior.split()) >= 8
-    assert question.follow_ups and all(f.probe and f.hint.strip() and f.listen_for.strip() for f in question.follow_ups)
-    assert question.red_flags
-    assert len(question.model_answer) >= 3
-    assert question.owner and question.last_reviewed and question.history
+def incomplete(question) -> list[str]:
+    """What an interviewer would miss in this question, if anything."""
+    out = []
+    if not (question.prompt.strip() and question.minutes > 0):
+        out.append("no prompt or no minutes")
+    out += [f"{level} signal is too thin" for level in ("weak", "solid", "strong")
+            if len(getattr(question.signals, level).split()) < 8]
+    if len(question.level_bar.mid.split()) < 8 or len(question.level_bar.senior.split()) < 8:
+        out.append("level bar is too thin")
+    if not all(f.probe and f.hint.strip() and f.listen_for.strip() for f in question.follow_ups):
+        out.append("a follow-up lacks a probe, hint or what to listen for")
+    if len(question.model_answer) < 3:
+        out.append("model answer has fewer than 3 points")
+    if not (question.red_flags and question.owner and question.last_reviewed and question.history):
+        out.append("no red flags, owner, review date or history")
+    return out
 
 
-def test_each_part_has_at_least_two_alternates_in_the_bank():
-    for part in DATA.interview.parts:
-        alternates = [q for q in DATA.questions_of(part.id) if not q.seed]
+def test_every_question_is_complete(data):
+    assert [f"{q.id}: {problem}" for q in data.questions for problem in incomplete(q)] == []
+    assert len(data.questions) > 20  # the check ran over the bank, not an empty list
+
+
+def test_each_part_has_at_least_two_alternates_in_the_bank(data):
+    for part in data.interview.parts:
+        alternates = [q for q in data.questions_of(part.id) if not q.seed]
         assert len(alternates) >= 2, part.id
 
 
-def test_each_part_has_a_calibration_question_with_weak_solid_and_strong_samples():
-    for part in DATA.interview.parts:
-        levels = [{s.level for s in q.calibration} for q in DATA.questions_of(part.id)]
+def test_each_part_has_a_calibration_question_with_weak_solid_and_strong_samples(data):
+    for part in data.interview.parts:
+        levels = [{s.level for s in q.calibration} for q in data.questions_of(part.id)]
         assert {"weak", "solid", "strong"} in levels, part.id
 
 
-def test_at_least_ten_diagrams_each_used_by_a_question():
+def test_at_least_ten_diagrams_each_used_by_a_question(data):
     files = sorted(p.stem for p in (ROOT / "diagrams").glob("*.mmd"))
-    used = {d for q in DATA.questions for d in q.diagrams}
+    used = {d for q in data.questions for d in q.diagrams}
     assert len(files) >= 10
     assert set(files) <= used, f"unreferenced diagrams: {set(files) - used}"
 
@@ -143,6 +159,13 @@ def test_the_placeholder_check_would_fire():
     assert not PLACEHOLDER.search("a TBDX-free line about todos")
 
 
+def test_an_incomplete_question_is_caught(data):
+    question = data.questions[0]
+    thin = question.model_copy(update={"signals": question.signals.model_copy(update={"weak": "Vague."}),
+                                       "model_answer": question.model_answer[:1]})
+    assert incomplete(thin) == ["weak signal is too thin", "model answer has fewer than 3 points"]
+
+
 # --- rubric anchors fit every question of their area ---------------------------------------------------
 
 # Words that belong to one scenario, not to an area: allowed in an anchor only inside "(e.g. ...)".
@@ -156,21 +179,21 @@ def behaviour_outside_examples(text: str) -> str:
     return re.sub(r"\(e\.g\. [^)]*\)", "", text)
 
 
-@pytest.mark.parametrize("area", DATA.rubric.areas, ids=lambda a: a.id)
-def test_anchors_describe_behaviour_that_fits_every_question_of_the_area(area):
-    fed_by = [q.id for q in DATA.questions if area.id in q.rubric_areas and q.status == "active"]
-    assert len(fed_by) >= 3, f"{area.id} is fed by {fed_by}"  # seed questions and alternates alike
-    assert [a.score for a in area.anchors] == [1, 2, 3, 4]
-    for anchor in area.anchors:
-        generic = behaviour_outside_examples(anchor.behaviour)
-        assert "e.g." not in generic, f"{area.id} {anchor.score}: an example must sit inside '(e.g. ...)'"
-        found = SCENARIO_WORDS.findall(generic)
-        assert not found, f"{area.id} anchor {anchor.score} names a scenario outside an example: {found}"
-        assert len(anchor.behaviour.split()) <= 75, f"{area.id} anchor {anchor.score} is too long to read in the room"
+def test_anchors_describe_behaviour_that_fits_every_question_of_the_area(data):
+    for area in data.rubric.areas:
+        fed_by = [q.id for q in data.questions if area.id in q.rubric_areas and q.status == "active"]
+        assert len(fed_by) >= 3, f"{area.id} is fed by {fed_by}"  # seed questions and alternates alike
+        assert [a.score for a in area.anchors] == [1, 2, 3, 4]
+        for anchor in area.anchors:
+            generic = behaviour_outside_examples(anchor.behaviour)
+            assert "e.g." not in generic, f"{area.id} {anchor.score}: an example must sit inside '(e.g. ...)'"
+            found = SCENARIO_WORDS.findall(generic)
+            assert not found, f"{area.id} anchor {anchor.score} names a scenario outside an example: {found}"
+            assert len(anchor.behaviour.split()) <= 75, f"{area.id} anchor {anchor.score} is too long for the room"
 
 
-def test_python_anchors_ask_what_they_would_test_and_how():
-    area = next(a for a in DATA.rubric.areas if a.id == "python_oop")
+def test_python_anchors_ask_what_they_would_test_and_how(data):
+    area = next(a for a in data.rubric.areas if a.id == "python_oop")
     by_score = {a.score: a.behaviour for a in area.anchors}
     assert all(re.search(r"(?i)\btest", by_score[s]) for s in (1, 2, 3, 4))
     assert re.search(r"(?i)names the tests.*and how", by_score[3])
@@ -194,13 +217,14 @@ def answer_text(item) -> str:
     return "\n".join(interviewer_only_strings(item))
 
 
-ITEMS = [*DATA.questions, *DATA.exercises.values()]
+def items(data) -> list:
+    return [*data.questions, *data.exercises.values()]
 
 
-@pytest.mark.parametrize("item", ITEMS, ids=lambda i: i.id)
-def test_answers_with_prices_discounts_or_versions_carry_sources(item):
-    hits = NEEDS_SOURCE.findall(answer_text(item))
-    assert not hits or item.sources, f"{item.id} names {sorted(set(hits))} but has no sources:"
+def test_answers_with_prices_discounts_or_versions_carry_sources(data):
+    unsourced = {item.id: sorted(set(hits)) for item in items(data)
+                 if (hits := NEEDS_SOURCE.findall(answer_text(item))) and not item.sources}
+    assert unsourced == {}, "these name a price, discount or version but have no sources"
 
 
 def test_the_source_check_would_fire():
@@ -208,8 +232,8 @@ def test_the_source_check_would_fire():
     assert not NEEDS_SOURCE.findall("p99 under 100 ms for 2,100 QPS")
 
 
-def test_every_source_is_https_and_says_what_it_supports():
-    sources = [s for item in ITEMS for s in item.sources]
+def test_every_source_is_https_and_says_what_it_supports(data):
+    sources = [s for item in items(data) for s in item.sources]
     assert len(sources) >= 30
     for s in sources:
         assert s.url.startswith("https://") and len(s.supports.split()) >= 3, s
@@ -218,11 +242,11 @@ def test_every_source_is_https_and_says_what_it_supports():
 # --- the 60-minute plan: every focus area assessed by default, the incident long enough to score a senior ------
 
 
-def test_every_focus_area_of_the_brief_is_assessed_in_the_default_plan():
-    plan = DATA.default_plan()
-    by_area = {area: [q.id for q in plan if area in q.focus_areas] for area in DATA.interview.focus_areas}
+def test_every_focus_area_of_the_brief_is_assessed_in_the_default_plan(data):
+    plan = data.default_plan()
+    by_area = {area: [q.id for q in plan if area in q.focus_areas] for area in data.interview.focus_areas}
     assert [area for area, ids in by_area.items() if not ids] == [], by_area
-    assert uncovered_focus_areas(DATA) == []
+    assert uncovered_focus_areas(data) == []
 
 
 def test_the_focus_area_check_fails_when_an_area_loses_its_only_default_question(tmp_path):
@@ -245,30 +269,30 @@ def test_the_focus_area_check_fails_when_an_area_loses_its_only_default_question
         "the default plan (give one a `run: default` and list this area in its focus_areas)")]
 
 
-def test_default_plan_fills_each_part_and_gives_the_incident_seven_minutes():
-    for part in DATA.interview.parts:
-        assert sum(q.minutes for q in DATA.default_plan(part.id)) == part.minutes, part.id
-    plan = {q.id: q for q in DATA.default_plan()}
+def test_default_plan_fills_each_part_and_gives_the_incident_seven_minutes(data):
+    for part in data.interview.parts:
+        assert sum(q.minutes for q in data.default_plan(part.id)) == part.minutes, part.id
+    plan = {q.id: q for q in data.default_plan()}
     assert plan["latency-300-percent"].minutes >= 7
     assert "distributed-training-design" in plan  # no longer a fourth choice dropped first
-    part3 = next(p for p in DATA.interview.parts if p.id == "part3")
+    part3 = next(p for p in data.interview.parts if p.id == "part3")
     assert "keep distributed training" in part3.cut_when_behind
 
 
-def test_part4_runs_the_shell_read_and_the_data_scientist_hand_off_by_default():
-    plan = DATA.default_plan("part4")
+def test_part4_runs_the_shell_read_and_the_data_scientist_hand_off_by_default(data):
+    plan = data.default_plan("part4")
     shell = [q for q in plan if "Shell scripting and automation" in q.focus_areas]
-    assert shell and all(q.exercise and DATA.exercises[q.exercise].answer_key for q in shell)
+    assert shell and all(q.exercise and data.exercises[q.exercise].answer_key for q in shell)
     hand_off = [fu.ask for q in plan for fu in q.follow_ups if "data scientist" in fu.ask.lower()]
     assert hand_off, "a default Part 4 question must ask about a data scientist's hand-off"
 
 
-def test_the_behavioural_question_is_anchored_and_tied_to_the_briefs_red_flag():
+def test_the_behavioural_question_is_anchored_and_tied_to_the_briefs_red_flag(data):
     flag = "Unable to discuss past production experience in detail"
-    assert flag in DATA.rubric.red_flags
-    behavioural = [q for q in DATA.default_plan() if q.kind == "behavioural"]
+    assert flag in data.rubric.red_flags
+    behavioural = [q for q in data.default_plan() if q.kind == "behavioural"]
     assert len(behavioural) == 1
     q = behavioural[0]
-    assert [a.score for a in sorted(q.anchors, key=lambda a: a.score)] == [s.score for s in DATA.rubric.scale]
+    assert [a.score for a in sorted(q.anchors, key=lambda a: a.score)] == [s.score for s in data.rubric.scale]
     assert flag.lower() in " ".join(q.red_flags).lower() and flag.lower() in q.prompt.lower()
     assert q.rubric_areas == ["mlops_production"] and 2 <= q.minutes <= 3

@@ -17,6 +17,7 @@ import yaml
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from handbook.core.loader import format_loc
+from handbook.core.sites import SITES
 from handbook.core.validate import DataError, load_all
 from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
 from tests.helpers import VALID, run_handbook, site_root
@@ -170,7 +171,7 @@ def test_no_snippet_is_included_from_yaml_text(hostile_sites):
 def test_the_search_index_holds_the_payloads_escaped(hostile_sites):
     """Material shows search results as HTML built from the index: a raw tag there would run when searched for."""
     site, _ = hostile_sites
-    for name in ("interviewer", "candidate"):
+    for name in SITES:
         docs = json.loads((site / name / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
         text = " ".join(d["title"] + " " + d["text"] for d in docs)
         assert "&lt;script&gt;window.__pwned=1" in text  # the payload was indexed, as text
@@ -190,7 +191,7 @@ def test_hostile_text_is_inert_in_a_real_browser(hostile_sites):
     site, _ = hostile_sites
     problems, shown = [], {"interviewer": 0, "candidate": 0}
     with browser() as b:
-        for name in ("interviewer", "candidate"):
+        for name in SITES:
             pages = sorted(p for p in (site / name).rglob("*.html") if p.name != "404.html")
             assert len(pages) >= (15 if name == "interviewer" else 4)
             with serve(site / name) as base:

@@ -8,13 +8,10 @@ import re
 
 import pytest
 
+from tests.browser import DIAGRAM_COUNT as SVGS
 from tests.browser import OPEN_SHADOW_ROOTS, PageWatch, browser, serve
 
 pytestmark = pytest.mark.browser
-
-SVGS = """() => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
-  .map(e => e.shadowRoot.querySelectorAll('svg[id^="__mermaid"], svg[aria-roledescription]').length)
-  .reduce((a, b) => a + b, 0)"""
 
 
 def diagrams_in(path) -> int:

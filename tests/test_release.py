@@ -10,7 +10,6 @@ tests/conftest.py). mike commits to branches of the clone only; nothing is pushe
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -18,14 +17,15 @@ from pathlib import Path
 
 import pytest
 
+from handbook.core.sites import SITES
+from handbook.site.build import mkdocs_env, snapshot
 from tests.browser import PageWatch, browser, serve
-from tests.helpers import QUIET_ENV, ROOT, copy_valid
-from tests.test_sites import candidate_site_text, hidden_strings, visible_text_of_field
+from tests.helpers import ROOT, candidate_site_text, copy_valid, hidden_strings, visible_text_of_field
 
 MARKER = "This paragraph was added for release 1.1."
 RUBRIC_CHANGE = 'history:\n  - {version: "1.1", change: changed, note: "Release test: anchors reworded for the 1.1 panel"}\n'
 DATA = ("data", "snippets", "diagrams")  # replaced by the fixture data set
-BRANCHES = {"candidate": "gh-pages", "interviewer": "interviewer-pages"}
+BRANCHES = {name: site.branch for name, site in SITES.items()}
 BRANCHES_BEFORE: dict[Path, set[str]] = {}  # the clone's local branches before the first release
 
 
@@ -38,8 +38,7 @@ def local_branches(repo: Path) -> set[str]:
 
 
 def release(repo: Path, version: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, **QUIET_ENV)
-    return subprocess.run([sys.executable, "-m", "handbook.tools.release", version], cwd=repo, env=env,
+    return subprocess.run([sys.executable, "-m", "handbook.tools.release", version], cwd=repo, env=mkdocs_env(repo),
                           capture_output=True, text=True, check=False)
 
 
@@ -48,20 +47,7 @@ def clone_with_working_tree(dest: Path) -> Path:
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(dest)], check=True)
     git(dest, "config", "user.name", "Release Test")
     git(dest, "config", "user.email", "release-test@example.com")
-    files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                           check=True, capture_output=True).stdout.decode().split("\0")
-    for rel in filter(None, files):
-        if rel.split("/")[0] in DATA:
-            continue
-        src, dst = ROOT / rel, dest / rel
-        if dst.is_symlink() or dst.is_file():
-            dst.unlink()
-        if src.is_symlink():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            dst.symlink_to(os.readlink(src))
-        elif src.is_file():
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+    snapshot(ROOT, dest, exclude=DATA)
     for name in DATA:
         shutil.rmtree(dest / name)
     copy_valid(dest / "fixture")
@@ -161,6 +147,15 @@ def test_release_refuses_a_bad_version_or_uncommitted_data(released):
         assert "uncommitted changes in data/rubric.yml: commit them first" in result.stderr
     finally:
         rubric.write_text(original, encoding="utf-8")
+    override = released / "overrides" / "main.html"  # the theme of both sites: a release once shipped it uncommitted
+    theme = override.read_text(encoding="utf-8")
+    try:
+        override.write_text(theme + "<!-- not committed -->\n", encoding="utf-8")
+        result = release(released, "1.2")
+        assert result.returncode == 1
+        assert "uncommitted changes in overrides/main.html: commit them first" in result.stderr
+    finally:
+        override.write_text(theme, encoding="utf-8")
     assert {b: git(released, "rev-parse", b) for b in BRANCHES.values()} == before
 
 

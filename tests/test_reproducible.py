@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import gzip
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from handbook.site.build import mkdocs_env, source_date_epoch
+from handbook.core.sites import SITES
+from handbook.site.build import mkdocs_env, snapshot, source_date_epoch
 from tests.helpers import ROOT, run_handbook
 
 COMMIT_TIME = 1_780_000_000  # 2026-05-28T20:26:40Z: far from the clock and from the fallback date
@@ -42,16 +42,7 @@ def differences(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 def clone(tmp_path_factory) -> Path:
     """The working tree's files (tracked and new, not ignored) in a fresh git repository with one commit."""
     dest = tmp_path_factory.mktemp("clone") / "repo"
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
-    for rel in filter(None, listed):
-        src = ROOT / rel
-        if src.is_file() and not src.is_symlink():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest / rel)
-        elif src.is_symlink():
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            (dest / rel).symlink_to(os.readlink(src))
+    snapshot(ROOT, dest)
     date = f"@{COMMIT_TIME} +0000"
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org", GIT_COMMITTER_NAME="t",
                GIT_COMMITTER_EMAIL="t@example.org", GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
@@ -64,7 +55,7 @@ def clone(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def fresh_build(clone) -> Path:
     """The copy built once, dated like the session build (by the repository's last commit)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=source_date_epoch(ROOT))
+    env = mkdocs_env(clone, SOURCE_DATE_EPOCH=source_date_epoch(ROOT))
     result = subprocess.run([sys.executable, "-m", "handbook", "--root", str(clone), "build", "--out", "fresh"],
                             cwd=clone, env=env, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -80,7 +71,7 @@ def test_the_build_date_is_read_from_the_last_commit(clone, tmp_path, monkeypatc
 
 def test_a_fresh_build_is_byte_identical_to_the_session_build(built_sites, fresh_build):
     """Same sources, another folder, another process: the same bytes, file for file."""
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         a, b = files_of(built_sites / site), files_of(fresh_build / site)
         assert len(a) > 50
         diff = differences(a, b)
@@ -92,7 +83,7 @@ def test_a_fresh_build_is_byte_identical_to_the_session_build(built_sites, fresh
 
 def test_timestamps_come_from_the_commit(built_sites):
     day = int(source_date_epoch(ROOT)) // 86_400 * 86_400  # mkdocs dates pages by the day
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         raw = (built_sites / site / "sitemap.xml.gz").read_bytes()
         assert int.from_bytes(raw[4:8], "little") == day  # the gzip header's modification time
         assert gzip.decompress(raw) == (built_sites / site / "sitemap.xml").read_bytes()

@@ -188,7 +188,7 @@ def test_the_room_page_works_by_keyboard_alone(built_sites, chromium, data):
 
 
 def test_the_room_page_has_no_axe_violations_before_and_during_the_interview(built_sites, chromium, data):
-    from tests.test_accessibility import violations
+    from tests.browser import violations
 
     part = data.interview.parts[0]
     with serve(built_sites / "interviewer") as base:

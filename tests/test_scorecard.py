@@ -16,7 +16,7 @@ from handbook.core.scorecard import follow_ups
 from handbook.core.validate import load_all
 from tests import scorecard_page as card
 from tests.browser import PageWatch, browser, serve
-from tests.helpers import ROOT
+from tests.helpers import ROOT, call_handbook
 
 pytestmark = pytest.mark.browser
 
@@ -216,3 +216,25 @@ def test_rule_numbers_reach_the_page_only_through_the_data_island(built_sites, r
         assert str(number) not in script
     for a in rubric.areas:
         assert a.id not in script and a.title not in script
+
+
+@pytest.mark.browser
+def test_cards_downloaded_from_the_real_page_are_debriefed(site, rubric, tmp_path):
+    """The round trip: the same panel filled in and downloaded in Chromium gives byte-identical files' content and
+    the same debrief sheet."""
+    base, b = site  # this module's one Chromium: a second sync Playwright in one process fails
+    for name, scores in card.panel_scores(rubric).items():
+        context = b.new_context(accept_downloads=True)
+        watch = PageWatch(context)
+        watch.page.goto(f"{base}/{card.URL}")
+        card.fill(watch.page, scores, candidate="Sam Rivera", interviewer=name, notes=card.notes_of(name, rubric),
+                  date="2026-03-02")
+        card.download_json(watch.page, tmp_path)
+        assert watch.errors == [] and watch.foreign == []
+        context.close()
+    (tmp_path / "exported").mkdir()
+    exported = card.export_panel(rubric, tmp_path / "exported")
+    downloaded = sorted(tmp_path.glob("*.json"))
+    assert [json.loads(p.read_text()) for p in downloaded] == [json.loads(p.read_text()) for p in exported]
+    assert (call_handbook("debrief", *map(str, downloaded)).stdout
+            == call_handbook("debrief", *map(str, exported)).stdout)

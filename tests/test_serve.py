@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -11,7 +10,8 @@ import urllib.request
 
 import pytest
 
-from tests.helpers import QUIET_ENV, VALID, site_root
+from handbook.site.build import mkdocs_env
+from tests.helpers import VALID, site_root
 
 
 def free_port() -> int:
@@ -45,7 +45,7 @@ def server(tmp_path):
     log = (tmp_path / "serve.log").open("w+")
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--strict", "-a", f"127.0.0.1:{port}"],
                             cwd=root, stdout=log, stderr=subprocess.STDOUT,
-                            env=dict(os.environ, **QUIET_ENV))
+                            env=mkdocs_env(root))
     try:
         url = f"http://127.0.0.1:{port}/parts/part1/"
         wait_for(lambda: "Demo question 1" in fetch(url), timeout=90)

@@ -13,45 +13,23 @@ import markdown
 import pytest
 
 from handbook.core.model import interviewer_only_strings
+from handbook.core.sites import SITES
 from handbook.core.validate import load_all
 from handbook.site.render import safe_markdown
-from tests.helpers import ROOT, VALID, run_handbook, site_root
-
-TAG = re.compile(r"<[^>]+>")
-
-
-def plain(text: str) -> str:
-    """What a reader sees of some HTML or Markdown-rendered text: tags stripped, entities decoded, spaces folded."""
-    return " ".join(html.unescape(TAG.sub(" ", text)).split())
-
-
-def visible_text_of_field(text: str) -> str:
-    return plain(markdown.markdown(safe_markdown(text), extensions=["tables"]))
-
-
-def candidate_site_text(site: Path) -> dict[str, str]:
-    """Every file of the candidate site as readable text (HTML stripped; search index and sitemap included)."""
-    out = {}
-    for path in site.rglob("*"):
-        if not path.is_file() or path.suffix in {".png", ".ico", ".woff", ".woff2", ".svg", ".gz"}:
-            continue
-        raw = path.read_text(encoding="utf-8", errors="replace")
-        if path.name == "search_index.json":
-            raw = " ".join(d["title"] + " " + d["text"] for d in json.loads(raw)["docs"])
-        out[str(path.relative_to(site))] = plain(raw)
-    return out
-
-
-def hidden_strings(root: Path) -> list[str]:
-    data = load_all(root)
-    strings = []
-    for obj in [data.interview, data.rubric, *data.questions, *data.exercises.values()]:
-        strings += interviewer_only_strings(obj)
-    return strings
+from tests.helpers import (
+    ROOT,
+    VALID,
+    candidate_site_text,
+    hidden_strings,
+    plain,
+    run_handbook,
+    site_root,
+    visible_text_of_field,
+)
 
 
 def test_both_sites_are_built(built_sites):
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         assert (built_sites / site / "index.html").is_file()
         assert (built_sites / site / "search" / "search_index.json").is_file()
         assert (built_sites / site / "sitemap.xml").is_file()
@@ -164,7 +142,7 @@ def test_generated_pages_link_their_edit_button_to_the_yaml(built_sites):
 
 def test_pages_request_nothing_from_other_hosts(built_sites):
     """No CDN, no web fonts: every src/href that loads something is relative."""
-    for site in ("interviewer", "candidate"):
+    for site in SITES:
         for page in (built_sites / site).rglob("*.html"):
             text = page.read_text(encoding="utf-8")
             text = re.sub(r'<link\b[^>]*\brel="canonical"[^>]*>', "", text)  # the page's own address: no request

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Any, Literal
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, create_model
 
 INTERVIEWER = "interviewer"
 CANDIDATE = "candidate"
@@ -290,19 +291,46 @@ class Exercise(Node):
 # --- the audience filter --------------------------------------------------------------------------
 
 
+_VIEWS: dict[type[BaseModel], type[BaseModel]] = {}
+
+
+def candidate_view_of(cls: type[BaseModel]) -> type[BaseModel]:
+    """The model of what a candidate may read of `cls`: its `candidate(...)` fields only, each with its declared
+    type and constraints (a model inside it replaced by that model's candidate view). Generated from the marks, so
+    a new field is hidden until it is marked; a hidden field does not exist on the view, it is not None."""
+    if cls not in _VIEWS:
+        fields = {name: (_view_type(info.annotation), info) for name, info in cls.model_fields.items()
+                  if audience_of(cls, name) == CANDIDATE}
+        _VIEWS[cls] = create_model(f"Candidate{cls.__name__}", __base__=Node, __module__=__name__,
+                                   __doc__=f"The candidate-visible fields of {cls.__name__}.", **fields)
+    return _VIEWS[cls]
+
+
+def _view_type(annotation: Any) -> Any:
+    """`annotation` with every model in it (list[Part], Segment | None, ...) replaced by its candidate view."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return candidate_view_of(annotation)
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin is None or origin is Literal or not args:
+        return annotation
+    if origin is Annotated:
+        return Annotated[(_view_type(args[0]), *annotation.__metadata__)]
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_view_type(a) for a in args)]  # noqa: UP007 - built from a tuple of types
+    return origin[tuple(_view_type(a) for a in args)]
+
+
 def for_audience(value: Any, audience: str) -> Any:
-    """The same data with every field the audience may not read emptied. The one audience filter."""
+    """What `audience` may read of the data: the value itself for the interviewer; for the candidate, an instance of
+    the candidate view of each model (candidate_view_of), holding only the fields marked `candidate(...)`. The one
+    audience filter."""
     if audience == INTERVIEWER:
         return value
+    if audience != CANDIDATE:
+        raise ValueError(f"unknown audience {audience!r} (known: {INTERVIEWER}, {CANDIDATE})")
     if isinstance(value, BaseModel):
-        cls = type(value)
-        update = {}
-        for name in cls.model_fields:
-            if audience_of(cls, name) == CANDIDATE:
-                update[name] = for_audience(getattr(value, name), audience)
-            else:
-                update[name] = None
-        return value.model_copy(update=update)
+        view = candidate_view_of(type(value))
+        return view(**{name: for_audience(getattr(value, name), audience) for name in view.model_fields})
     if isinstance(value, list):
         return [for_audience(v, audience) for v in value]
     if isinstance(value, dict):

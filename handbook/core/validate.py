@@ -204,11 +204,20 @@ def load_all(root: Path) -> DataSet:
     if problems or interview is None or rubric is None:
         raise DataError(problems)
 
-    data = DataSet(root, interview, rubric, question_files, {})
+    data = _data_set(root, interview, rubric, question_files, exercise_files)
     problems += _check_invariants(data, {rel: d for rel, (d, _) in docs.items()}, exercise_files)
     if problems:
         raise DataError(problems)
     return data
+
+
+def _data_set(root: Path, interview: Interview, rubric: Rubric, question_files: dict[str, QuestionFile],
+              exercise_files: dict[str, Exercise]) -> DataSet:
+    """The data set of the parsed files, with the file each item came from (loading; checks report, never fill)."""
+    sources = {f"question:{q.id}": rel for rel, qf in question_files.items() for q in qf.questions}
+    sources |= {f"exercise:{ex.id}": rel for rel, ex in exercise_files.items()}
+    sources |= {"interview": "data/interview.yml", "rubric": "data/rubric.yml"}
+    return DataSet(root, interview, rubric, question_files, {ex.id: ex for ex in exercise_files.values()}, sources)
 
 
 def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: dict[str, Exercise]) -> list[Problem]:
@@ -281,7 +290,6 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
             at(rel, ("part",), f"unknown part {qf.part!r} (known: {_known(part_ids)})")
         for i, q in enumerate(qf.questions):
             base = ("questions", i)
-            data.sources[f"question:{q.id}"] = rel
             if q.id in seen:
                 at(rel, (*base, "id"), f"duplicate question id {q.id!r} (also in {seen[q.id]})")
             seen.setdefault(q.id, rel)
@@ -338,8 +346,6 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
     for rel, ex in exercise_files.items():
         if Path(rel).stem != ex.id:
             at(rel, ("id",), f"id {ex.id!r} must match the file name {Path(rel).stem!r}")
-        data.exercises[ex.id] = ex
-        data.sources[f"exercise:{ex.id}"] = rel
         for j, pid in enumerate(ex.used_in):
             if pid not in part_ids:
                 at(rel, ("used_in", j), f"unknown part {pid!r} (known: {_known(part_ids)})")
@@ -365,8 +371,6 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
             at(rel, ("answer_key",), "an answer key needs reviewed_file: the file whose lines it points at")
         key_ids = [e.id for e in ex.answer_key]
         _duplicates(key_ids, lambda i, rel=rel, key_ids=key_ids: at(rel, ("answer_key", i, "id"), f"duplicate id {key_ids[i]!r}"))
-    data.sources["interview"] = iv
-    data.sources["rubric"] = rb
     return out
 
 

@@ -1,4 +1,7 @@
-"""Build both sites with `mkdocs build --strict` into a temporary folder, and swap each in only on success."""
+"""Build both sites with `mkdocs build --strict` into a temporary folder, and swap each in only on success.
+
+Also the build plumbing every other command shares: the build environment (`mkdocs_env`) and a snapshot of the
+working tree (`snapshot`), as the release test, the reproducibility test and the bench copy it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-CONFIGS = {"interviewer": "mkdocs.yml", "candidate": "mkdocs.candidate.yml"}
+from ..core.sites import SITES
+
+FALLBACK_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the build date outside git, never the clock
 
 
 def source_date_epoch(root: Path) -> str:
@@ -17,16 +22,41 @@ def source_date_epoch(root: Path) -> str:
     try:
         out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True,
                              check=True).stdout.strip()
-        return out or "1767225600"
+        return out or FALLBACK_EPOCH
     except (OSError, subprocess.CalledProcessError):
-        return "1767225600"
+        return FALLBACK_EPOCH
 
 
-def mkdocs_env(root: Path) -> dict[str, str]:
+def mkdocs_env(root: Path, **extra: str) -> dict[str, str]:
+    """The environment of every MkDocs run (build, release, serve in tests, the bench): this process's, with the
+    build date of `root`'s last commit unless SOURCE_DATE_EPOCH is set, Material's end-of-life banner silenced, and
+    `extra` on top."""
     env = dict(os.environ)
     env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env.update(extra)
     return env
+
+
+def working_tree_files(root: Path) -> list[str]:
+    """What `git status` would commit: tracked and untracked files, not ignored ones, not those deleted on disk."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    return [rel for rel in dict.fromkeys(filter(None, listed)) if (root / rel).exists() or (root / rel).is_symlink()]
+
+
+def snapshot(root: Path, dest: Path, exclude: tuple[str, ...] = ()) -> Path:
+    """Copy the working tree of `root` (working_tree_files) into dest, symlinks kept as links, files already in dest
+    replaced; paths under a top-level name in `exclude` are left out. Returns dest."""
+    for rel in working_tree_files(root):
+        if rel.split("/")[0] in exclude:
+            continue
+        src, target = root / rel, dest / rel
+        if target.is_symlink() or target.is_file():
+            target.unlink()
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target, follow_symlinks=False)
+    return dest
 
 
 def build(root: Path, out: Path, sites: list[str]) -> int:
@@ -43,7 +73,7 @@ def build(root: Path, out: Path, sites: list[str]) -> int:
             tmp = Path(tempfile.mkdtemp(prefix=f".build-{site}-", dir=out))
             staged[site] = tmp
             # not --quiet: it silences warnings before --strict can count them, so a broken link would pass
-            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", CONFIGS[site], "-d", str(tmp)]
+            cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", SITES[site].config, "-d", str(tmp)]
             running[site] = subprocess.Popen(cmd, cwd=root, env=mkdocs_env(root), stdout=subprocess.PIPE,
                                              stderr=subprocess.STDOUT, text=True)
         failed = []

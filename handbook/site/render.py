@@ -11,9 +11,10 @@ import jinja2
 from markdown.extensions.toc import slugify
 
 from ..core import cards, changes, scoring
-from ..core.model import CANDIDATE, INTERVIEWER, Question, SnippetRef, for_audience
+from ..core.model import CANDIDATE, INTERVIEWER, Question, SnippetRef
 from ..core.scoring import browser_rule
 from ..core.validate import TIMELINE_DIAGRAM, DataSet
+from ..core.view import AudienceView, view_of
 
 TEMPLATES = Path(__file__).parent / "templates"
 MERMAID_COMMENT = re.compile(r"^\s*%%(?!\{)")
@@ -107,18 +108,24 @@ class Page:
 
 
 class Renderer:
-    """One audience's view of the data, rendered through the shared templates."""
+    """One audience's view of the data, rendered through the shared templates.
 
-    def __init__(self, data: DataSet, audience: str, org: dict | None = None) -> None:
+    It holds the AudienceView only (`Renderer(view)`, or `Renderer(data, audience)`, which makes the view and keeps
+    nothing else): the candidate site's renderer, and every template it hands itself to, never sees a field the
+    candidate may not read."""
+
+    def __init__(self, data: DataSet | AudienceView, audience: str | None = None,
+                 org: dict | None = None) -> None:
+        audience = data.audience if isinstance(data, AudienceView) else audience
         if audience not in (INTERVIEWER, CANDIDATE):
             raise RenderError(f"unknown audience {audience!r}")
-        self.data = data
+        self.view = data if isinstance(data, AudienceView) else view_of(data, audience)
         self.audience = audience
         self.org = org  # extra.handbook.org of the MkDocs config (handbook/site/org.py), for the `org` marker
-        self.interview = for_audience(data.interview, audience)
-        self.rubric = for_audience(data.rubric, audience)
-        self.exercises = {k: for_audience(v, audience) for k, v in data.exercises.items()}
-        self.questions = [for_audience(q, audience) for q in data.questions]
+        self.interview = self.view.interview
+        self.rubric = self.view.rubric
+        self.exercises = self.view.exercises
+        self.questions = list(self.view.questions)
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
                                  autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
         env.filters.update(md=md, inline=inline, plain=plain, cell=cell, indent=indent, url=url, snippet=self.snippet,
@@ -147,8 +154,7 @@ class Renderer:
         raise RenderError(f"unknown part {part_id!r}")
 
     def questions_of(self, part_id: str, active_only: bool = False) -> list[Question]:
-        ids = {q.id for q in self.data.questions_of(part_id, active_only)}
-        return [q for q in self.questions if q.id in ids]
+        return self.view.questions_of(part_id, active_only)
 
     def question(self, question_id: str) -> Question:
         for q in self.questions:
@@ -157,7 +163,7 @@ class Renderer:
         raise RenderError(f"unknown question {question_id!r}")
 
     def part_of(self, question_id: str):
-        return self.part(self.data.part_of(question_id))
+        return self.part(self.view.part_of(question_id))
 
     def area(self, area_id: str):
         for a in self.rubric.areas:
@@ -176,7 +182,7 @@ class Renderer:
         if diagram_id == TIMELINE_DIAGRAM:
             source = self.render("timeline.mmd.j2").strip()
         else:
-            source = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").strip()
+            source = self.view.diagram_path(diagram_id).read_text(encoding="utf-8").strip()
         # `%%` comments are notes for contributors (the first names the diagram for diagram_title): mermaid ignores
         # them, but the page and its search entry would show them as text. `%%{...}%%` directives stay.
         source = "\n".join(ln for ln in source.splitlines() if not MERMAID_COMMENT.match(ln))
@@ -187,7 +193,7 @@ class Renderer:
     def diagram_title(self, diagram_id: str) -> str:
         if diagram_id == TIMELINE_DIAGRAM:
             return "Interview timeline"
-        first = self.data.diagram_path(diagram_id).read_text(encoding="utf-8").splitlines()[0]
+        first = self.view.diagram_path(diagram_id).read_text(encoding="utf-8").splitlines()[0]
         return first.lstrip("%").strip() if first.startswith("%%") else diagram_id
 
     def cards(self) -> list[cards.Card]:
@@ -233,13 +239,13 @@ class Renderer:
         out = []
         for p in self.interview.parts:
             out.append(Page(f"parts/{p.id}.md", self.render("part.md.j2", part=p),
-                            next(src for src, qf in self.data.question_files.items() if qf.part == p.id)))
+                            self.view.part_files[p.id]))
         for q in self.questions:
             out.append(Page(f"questions/{q.id}.md", self.render("question_page.md.j2", q=q),
-                            self.data.sources[f"question:{q.id}"]))
+                            self.view.sources[f"question:{q.id}"]))
         for ex in self.exercises.values():
             out.append(Page(f"exercises/{ex.id}.md", self.render("exercise_page.md.j2", ex=ex),
-                            self.data.sources[f"exercise:{ex.id}"]))
+                            self.view.sources[f"exercise:{ex.id}"]))
         return out
 
     def fill_markers(self, markdown: str) -> tuple[str, str | None]:

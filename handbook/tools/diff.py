@@ -17,10 +17,10 @@ from pathlib import Path
 
 from ..core import loader
 from ..core.model import CANDIDATE, ROOT_MODELS, audience_of, for_audience
+from ..core.sites import CANDIDATE_SITE
 from ..core.validate import SCHEMA_DIR, check_model, kind_of
 
 WIDTH = 80  # characters of each old and new value shown
-CANDIDATE_FILES = ("docs/candidate", "docs/assets", "mkdocs.candidate.yml")  # pages and config of the public site
 MATCH_KEYS = ("id", "score", "level", "path")  # list items are matched by the first key unique in both lists
 
 
@@ -321,7 +321,7 @@ def candidate_site(root: Path, commit: str, old: Side, new: Side) -> str:
         for view in (a, b):
             if kind_of(rel) == "exercise" and isinstance(view, dict):
                 starters.update(s["path"] for s in view.get("starter_snippets") or [])
-    paths = [*CANDIDATE_FILES, *sorted(starters)]
+    paths = [*CANDIDATE_SITE.pages, *sorted(starters)]  # its pages, theme and configs (mkdocs.yml: INHERIT)
     changed = _git(root, "diff", "--name-only", commit, "--", *paths).stdout.split()
     changed += _git(root, "ls-files", "--others", "--exclude-standard", "--", *paths).stdout.split()
     reasons += sorted(set(changed))

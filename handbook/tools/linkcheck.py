@@ -19,7 +19,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-SITES = ("interviewer", "candidate")
+from ..core.sites import OUTPUT_DIR
+from ..core.sites import SITES as _SITES
+
+SITES = tuple(_SITES)  # the built sites' folder names under site/
 LINK_ATTRS = {"a": "href", "link": "href", "area": "href", "script": "src", "img": "src", "iframe": "src",
               "source": "src", "video": "src", "audio": "src"}
 SKIP_SCHEMES = ("mailto:", "tel:", "data:", "blob:", "javascript:")
@@ -153,7 +156,7 @@ def probe(url: str, timeout: float = 10.0) -> str | None:
 
 
 def main(root: Path, check_external: bool = True) -> int:
-    site_root = root / "site"
+    site_root = root / OUTPUT_DIR
     missing = [s for s in SITES if not (site_root / s / "index.html").is_file()]
     if missing:
         print(f"no built site in {site_root} ({', '.join(missing)}): run `make build` first", file=sys.stderr)

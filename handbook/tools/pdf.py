@@ -4,61 +4,28 @@ sheet, every active question with its follow-ups and signals, a blank scorecard;
 
 from __future__ import annotations
 
-import functools
-import re
-import shutil
 import sys
-import threading
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from ..core.sites import INTERVIEWER_SITE, OUTPUT_DIR
 from ..site import build
+from .browser import DIAGRAMS_DRAWN, OPEN_SHADOW_ROOTS, diagrams_in, find_chromium, launch, serve
 
 KITS = {"room": "room-kit/", "prep": "print-kit/"}  # make pdf KIT=room|prep
 OUT = {"room": "site/room-kit.pdf", "prep": "site/prep-kit.pdf"}
+TITLES = {"room": "Room kit", "prep": "Prep kit"}
 ROOM_KIT_MAX_PAGES = 8
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-# Material draws each mermaid diagram in a closed shadow root; opening them lets us wait until every one is drawn.
-OPEN_SHADOW_ROOTS = """
-const attach = Element.prototype.attachShadow;
-Element.prototype.attachShadow = function (init) { return attach.call(this, Object.assign({}, init, {mode: 'open'})); };
-"""
-DIAGRAMS_DRAWN = """n => [...document.querySelectorAll('*')].filter(e => e.shadowRoot)
-    .map(e => e.shadowRoot.querySelectorAll('svg').length).reduce((a, b) => a + b, 0) >= n"""
 # A tall flowchart at full width is taller than an A4 page and would run over the next part's first page.
 FIT_DIAGRAMS = """() => { for (const e of document.querySelectorAll('*')) if (e.shadowRoot)
     for (const svg of e.shadowRoot.querySelectorAll('svg')) Object.assign(svg.style, {maxHeight: '220mm', maxWidth: '100%'}); }"""
 FOOTER = ('<div style="font-size:8px;width:100%;padding:0 15mm;color:#555;display:flex;justify-content:space-between">'
           '<span>{title}: internal, do not share with candidates</span>'
           '<span>page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>')
-TITLES = {"room": "Room kit", "prep": "Prep kit"}
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def serve(directory: Path):
-    """The built site on 127.0.0.1 on a free port (the page's scripts and styles load as they do when published)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def write_pdf(site: Path, out: Path, kit: str = "room") -> int:
     """Print the kit's page of the built site to `out`; returns the number of diagrams waited for."""
-    from playwright.sync_api import sync_playwright
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = find_chromium()
     if not chromium:
         raise RuntimeError("no Chromium on PATH (Debian: apt-get install chromium)")
     if kit not in KITS:
@@ -66,24 +33,20 @@ def write_pdf(site: Path, out: Path, kit: str = "room") -> int:
     page_file = site / KITS[kit] / "index.html"
     if not page_file.is_file():
         raise RuntimeError(f"{page_file} does not exist: is {site} a built interviewer site?")
-    diagrams = len(re.findall(r'<pre class="mermaid"', page_file.read_text(encoding="utf-8")))
+    diagrams = diagrams_in(page_file.read_text(encoding="utf-8"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    with serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        try:
-            context = browser.new_context()
-            context.add_init_script(OPEN_SHADOW_ROOTS)
-            page = context.new_page()
-            page.goto(f"{base}/{KITS[kit]}", wait_until="load")
-            if diagrams:
-                page.wait_for_function(DIAGRAMS_DRAWN, arg=diagrams, timeout=30_000)
-            page.emulate_media(media="print")
-            page.evaluate(FIT_DIAGRAMS)
-            page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
-                     header_template="<span></span>", footer_template=FOOTER.format(title=TITLES[kit]),
-                     margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
-        finally:
-            browser.close()
+    with serve(site) as base, launch(chromium) as browser:
+        context = browser.new_context()
+        context.add_init_script(OPEN_SHADOW_ROOTS)
+        page = context.new_page()
+        page.goto(f"{base}/{KITS[kit]}", wait_until="load")
+        if diagrams:
+            page.wait_for_function(DIAGRAMS_DRAWN, arg=diagrams, timeout=30_000)
+        page.emulate_media(media="print")
+        page.evaluate(FIT_DIAGRAMS)
+        page.pdf(path=str(out), format="A4", print_background=True, display_header_footer=True,
+                 header_template="<span></span>", footer_template=FOOTER.format(title=TITLES[kit]),
+                 margin={"top": "15mm", "bottom": "18mm", "left": "15mm", "right": "15mm"})
     return diagrams
 
 
@@ -92,10 +55,10 @@ def main(root: Path, site: Path | None, out: Path | None, kit: str = "room") -> 
     print the kit (default out: site/room-kit.pdf or site/prep-kit.pdf)."""
     out = out or (root / OUT[kit])
     if site is None:
-        code = build.build(root, root / "site", ["interviewer"])
+        code = build.build(root, root / OUTPUT_DIR, [INTERVIEWER_SITE.name])
         if code:
             return code
-        site = root / "site" / "interviewer"
+        site = root / INTERVIEWER_SITE.output
     try:
         write_pdf(site.resolve(), out, kit)
     except RuntimeError as err:

@@ -20,14 +20,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ..core.sites import SITES, all_sources
 from ..site.build import mkdocs_env
 
 VERSION = re.compile(r"^[0-9]+\.[0-9]+(\.[0-9]+)?$")
 ALIAS = "latest"
-# site -> (config, branch). The interviewer branch must never be gh-pages or any branch Pages could serve.
-SITES = {"candidate": ("mkdocs.candidate.yml", "gh-pages"), "interviewer": ("mkdocs.yml", "interviewer-pages")}
-# What a release is built from: it must be committed, so the version on the branch matches a commit.
-SOURCES = ("data", "snippets", "diagrams", "docs", "handbook", "mkdocs.yml", "mkdocs.candidate.yml")
 
 
 class ReleaseError(Exception):
@@ -35,17 +32,16 @@ class ReleaseError(Exception):
 
 
 def release_env(root: Path) -> dict[str, str]:
-    env = mkdocs_env(root)
-    env["HANDBOOK_VERSION_PROVIDER"] = "mike"  # mkdocs.yml: extra.version.provider
     bin_dir = str(Path(sys.executable).parent)  # mike runs `mkdocs` from PATH: use this venv's
-    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
-    return env
+    return mkdocs_env(root, HANDBOOK_VERSION_PROVIDER="mike",  # mkdocs.yml: extra.version.provider
+                      PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""))
 
 
 def check(root: Path, version: str) -> None:
     if not VERSION.fullmatch(version):
         raise ReleaseError(f"VERSION must look like 1.4 or 1.4.2, got {version!r}; usage: make release VERSION=1.4")
-    status = subprocess.run(["git", "status", "--porcelain", "--", *SOURCES], cwd=root, capture_output=True,
+    # What a release is built from must be committed, so the version on the branch matches a commit.
+    status = subprocess.run(["git", "status", "--porcelain", "--", *all_sources()], cwd=root, capture_output=True,
                             text=True, check=False)
     if status.returncode != 0:
         raise ReleaseError(f"{root} is not a git repository: {status.stderr.strip()}")
@@ -64,7 +60,7 @@ def redirects_to(root: Path, branch: str, alias: str) -> bool:
 
 def _deploy(root: Path, env: dict[str, str], site: str, version: str) -> tuple[str, str | None]:
     """mike deploy (and set-default on a branch's first release) of one site; returns (output, failed command)."""
-    config, branch = SITES[site]
+    config, branch = SITES[site].config, SITES[site].branch
     mike = [str(Path(sys.executable).parent / "mike")]
     commands = [[*mike, "deploy", "--config-file", config, "--branch", branch, "--update-aliases", version, ALIAS]]
     if not redirects_to(root, branch, ALIAS):  # the first release; later ones would commit nothing
@@ -84,7 +80,7 @@ def release(root: Path, version: str) -> None:
     check(root, version)
     env = release_env(root)
     with ThreadPoolExecutor(max_workers=len(SITES)) as pool:
-        results = list(pool.map(lambda site: _deploy(root, env, site, version), SITES))
+        results = list(pool.map(lambda site: _deploy(root, env, site, version), sorted(SITES)))
     failures = []
     for output, failure in results:
         print(output, end="", flush=True)
@@ -92,7 +88,8 @@ def release(root: Path, version: str) -> None:
             failures.append(failure)
     if failures:
         raise ReleaseError("; ".join(failures))
-    print(f"released {version}: gh-pages (candidate site) and interviewer-pages (interviewer handbook), not pushed")
+    branches = " and ".join(f"{SITES[s].branch} ({s} site)" for s in sorted(SITES))
+    print(f"released {version}: {branches}, not pushed")
 
 
 def main(argv: list[str] | None = None) -> int:

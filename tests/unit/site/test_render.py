@@ -5,24 +5,15 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import jinja2
 import markdown
 import pytest
 
-from handbook.core.model import (
-    CANDIDATE,
-    DEFAULT_AUDIENCE,
-    INTERVIEWER,
-    Exercise,
-    Question,
-    Rubric,
-    SnippetRef,
-    audience_of,
-    for_audience,
-    interviewer_only_strings,
-)
+from handbook.core.model import CANDIDATE, INTERVIEWER, SnippetRef, interviewer_only_strings
 from handbook.core.validate import load_all
-from handbook.site.render import Renderer, RenderError, plain, safe_markdown
-from tests.helpers import ROOT, copy_valid
+from handbook.core.view import view_of
+from handbook.site.render import Renderer, RenderError, inline, plain, safe_markdown
+from tests.helpers import ORG, ROOT, VALID, copy_valid
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -160,33 +151,6 @@ def test_markdown_in_yaml_still_works():
     assert '<a href="https://example.org">link</a>' in html
 
 
-def test_default_audience_is_interviewer():
-    assert DEFAULT_AUDIENCE == INTERVIEWER
-    assert audience_of(Question, "signals") == INTERVIEWER
-    assert audience_of(Question, "prompt") == INTERVIEWER
-    assert audience_of(Exercise, "starter_snippets") == CANDIDATE
-    assert audience_of(Rubric, "differentiators") == CANDIDATE
-
-
-def test_every_field_of_every_model_has_a_declared_or_default_audience():
-    from handbook.core import model
-
-    nodes = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, model.Node) and c is not model.Node]
-    assert nodes
-    for cls in nodes:
-        for name in cls.model_fields:
-            assert audience_of(cls, name) in (INTERVIEWER, CANDIDATE), f"{cls.__name__}.{name}"
-
-
-def test_candidate_view_empties_every_interviewer_only_field(tmp_path):
-    data = load_all(copy_valid(tmp_path / "repo"))
-    for obj in [data.interview, data.rubric, *data.questions, *data.exercises.values()]:
-        hidden = interviewer_only_strings(obj)
-        assert hidden, type(obj).__name__
-        visible = for_audience(obj, CANDIDATE)
-        assert interviewer_only_strings(visible) == []
-
-
 def test_unknown_marker_is_an_error(tmp_path):
     renderer = Renderer(load_all(copy_valid(tmp_path / "repo")), INTERVIEWER)
     with pytest.raises(RenderError, match="unknown handbook marker 'rubrik'"):
@@ -199,3 +163,66 @@ def test_candidate_renderer_generates_no_interviewer_pages():
     uris = [p.uri for p in Renderer(data, INTERVIEWER).pages()]
     assert {f"parts/{p.id}.md" for p in data.interview.parts} <= set(uris)
     assert {f"questions/{q.id}.md" for q in data.questions} <= set(uris)
+
+
+CANDIDATE_PAGES = sorted((ROOT / "docs" / "candidate").glob("*.md"))
+
+
+def candidate_markers() -> list[str]:
+    """The markers the candidate site's pages use, each once (the templates its renderer renders)."""
+    found = [" ".join(m.group(1).split()) for page in CANDIDATE_PAGES
+             for m in re.finditer(r"<!--\s*handbook:([a-z-]+(?:\s+[a-z0-9_-]+)*)\s*-->", page.read_text(encoding="utf-8"))]
+    return list(dict.fromkeys(found))
+
+
+def test_the_candidate_renderer_holds_the_candidate_view_and_nothing_else():
+    data = load_all(VALID)
+    renderer = Renderer(view_of(data, CANDIDATE))
+    assert renderer.view.audience == CANDIDATE
+    assert not any(value is data or value is data.rubric or value is data.interview for value in vars(renderer).values())
+    assert renderer.questions == [] and renderer.pages() == []  # question files are interviewer-only, whole
+    # a question's title exists on the interviewer's model and not at all on the candidate's
+    assert Renderer(data, INTERVIEWER).questions[0].title
+    assert not hasattr(view_of(data, CANDIDATE).exercises["demo-review"], "answer_key")
+
+
+def test_every_template_of_the_candidate_site_renders_from_the_view_alone():
+    """Every marker on docs/candidate/ renders from the candidate view; nothing interviewer-only reaches it."""
+    data = load_all(VALID)
+    markers = candidate_markers()
+    assert {"overview", "parts", "practice", "rubric", "org contact"} <= set(markers)
+    renderer = Renderer(view_of(data, CANDIDATE), org=ORG)
+    hidden = {s for obj in (data.interview, data.rubric, *data.exercises.values(), *data.questions)
+              for s in interviewer_only_strings(obj)}
+    shown = {s for obj in (renderer.interview, renderer.rubric, *renderer.exercises.values())
+             for s in _strings(obj)}
+    secrets = [s for s in hidden - shown if len(s) > 12]
+    assert secrets
+    for name in markers:
+        markdown, _ = renderer.fill_markers(f"<!-- handbook:{name} -->")
+        assert markdown.strip() and "handbook:" not in markdown, name
+        assert [s for s in secrets if s in markdown] == [], name
+    whole = "\n".join(renderer.fill_markers(p.read_text(encoding="utf-8"))[0] for p in CANDIDATE_PAGES)
+    assert inline(data.interview.parts[0].title) in whole  # the candidate pages do show the candidate fields
+
+
+@pytest.mark.parametrize(("marker", "missing"), [
+    ("print-kit", "CandidateInterview object' has no attribute 'timing_resolution'"),
+    ("run-sheet", "has no attribute 'timing_resolution'"),
+    ("scorecard", "CandidateRubricArea object' has no attribute 'anchors'"),
+])
+def test_an_interviewer_template_cannot_render_from_the_candidate_view(marker, missing):
+    """The candidate view lacks the fields these templates read: rendering fails, it never shows an empty value."""
+    renderer = Renderer(view_of(load_all(VALID), CANDIDATE))
+    with pytest.raises(jinja2.UndefinedError, match=missing):
+        renderer.fill_markers(f"<!-- handbook:{marker} -->")
+
+
+def _strings(value) -> list[str]:
+    if hasattr(value, "model_dump"):
+        value = value.model_dump()
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return [value] if isinstance(value, str) else []

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from handbook.tools.diff import shorten_pair
-from tests.helpers import copy_valid, run_handbook
+from handbook.core.sites import CANDIDATE_SITE
+from handbook.tools.diff import changes, shorten_pair, show
+from tests.helpers import call_handbook, copy_valid, run_handbook
 
 LONG_PROMPT = ("You own the deployment of a gradient-boosted churn model that scores 40k accounts nightly. Walk "
                "through how it gets from a notebook to a scheduled SageMaker batch transform job, and where it can fail.")
@@ -45,7 +46,8 @@ def repo(tmp_path: Path) -> Path:
 
 
 def diff(repo: Path, base: str) -> subprocess.CompletedProcess:
-    return run_handbook("diff", base, root=repo)
+    """`python -m handbook diff BASE` in this process (test_an_unknown_ref... runs the real command line)."""
+    return call_handbook("diff", base, root=repo)
 
 
 def test_a_pull_request_is_summarised_question_by_question(repo: Path) -> None:
@@ -170,7 +172,7 @@ def test_a_base_that_no_longer_validates_still_diffs(repo: Path) -> None:
 
 
 def test_an_unknown_ref_or_a_folder_outside_git_is_one_clear_line(repo: Path, tmp_path: Path) -> None:
-    result = diff(repo, "v9.9")
+    result = run_handbook("diff", "v9.9", root=repo)
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == "handbook diff: unknown git ref 'v9.9' (fetch it first, e.g. `git fetch origin v9.9`)\n"
@@ -179,3 +181,35 @@ def test_an_unknown_ref_or_a_folder_outside_git_is_one_clear_line(repo: Path, tm
     result = diff(plain, "main")
     assert result.returncode == 2
     assert result.stderr == f"handbook diff: {plain} is not inside a git repository\n"
+
+
+@pytest.mark.parametrize("path", CANDIDATE_SITE.pages)
+def test_a_change_to_the_candidate_sites_pages_theme_or_configs_is_reported(repo: Path, path: str) -> None:
+    """mkdocs.candidate.yml inherits mkdocs.yml: an edit there changes the public site (this was missed once)."""
+    for page in CANDIDATE_SITE.pages:
+        target = repo / page if "." in Path(page).name else repo / page / "file.md"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("site_name: x\n" if target.suffix == ".yml" else "text\n", encoding="utf-8")
+    commit(repo, "the candidate site's own files")
+    assert diff(repo, "HEAD").stdout.endswith("Candidate site: no change\n")
+    target = repo / path if "." in Path(path).name else repo / path / "file.md"
+    target.write_text(target.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    shown = target.relative_to(repo).as_posix()
+    assert diff(repo, "HEAD").stdout.endswith(f"Candidate site: changes ({shown})\n")
+
+
+def test_lists_of_mappings_are_matched_by_id_and_plain_lists_aligned() -> None:
+    old = [{"id": "a", "x": 1}, {"id": "b", "x": 2}]
+    new = [{"id": "b", "x": 3}, {"id": "a", "x": 1}]
+    assert list(changes(old, new, "qs")) == [("qs[b].x", 2, 3), ("qs (order)", "a, b", "b, a")]
+    (path, before, after), = changes([1, 2, 3], [1, 9, 2, 3], "l")  # one insertion is one change, not a shift
+    assert (path, show(before), after) == ("l[1]", "(none)", 9)
+    assert [(p, show(a), show(b)) for p, a, b in changes({"a": 1}, {"b": 2})] == [("a", "1", "(none)"),
+                                                                                 ("b", "(none)", "2")]
+
+
+def test_values_are_shown_on_one_line_as_yaml_spells_them() -> None:
+    import datetime
+
+    value = {"d": datetime.date(2026, 1, 2), "b": True, "n": None, "s": "a\n  b", "l": [1.5]}
+    assert show(value) == '{d: 2026-01-02, b: true, n: null, s: "a b", l: [1.5]}'
