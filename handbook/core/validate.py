@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from . import loader
 from .loader import Document, Problem, format_loc
-from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric
+from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric, runs_by_default
 
 SCHEMA_DIR = "data/schemas"
 TIMELINE_DIAGRAM = "interview-timeline"  # generated from the parts' minutes, not a file
@@ -299,6 +299,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                         at(rel, (*base, "calibration", j, "scores", area), f"unknown rubric area {area!r}")
                     elif score not in scores:
                         at(rel, (*base, "calibration", j, "scores", area), f"score must be on the scale {scores}, got {score}")
+    out += _check_question_minutes(data, docs)
     for i, pid in enumerate(part_ids):
         if pid not in parts_with_files:
             at(iv, ("parts", i, "id"), f"part {pid!r} has no questions file (data/questions/*.yml with part: {pid})")
@@ -336,6 +337,33 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
         _duplicates(key_ids, lambda i, rel=rel, key_ids=key_ids: at(rel, ("answer_key", i, "id"), f"duplicate id {key_ids[i]!r}"))
     data.sources["interview"] = iv
     data.sources["rubric"] = rb
+    return out
+
+
+def _check_question_minutes(data: DataSet, docs: dict[str, Document]) -> list[Problem]:
+    """Each question fits its part's minutes, and so do the questions the part runs by default (runs_by_default)."""
+    out: list[Problem] = []
+    parts = {p.id: p for p in data.interview.parts}
+    for rel, qf in data.question_files.items():
+        part = parts.get(qf.part)
+        if part is None:
+            continue
+        default: list[tuple[int, Question]] = []
+        for i, q in enumerate(qf.questions):
+            if q.minutes > part.minutes:
+                out.append(Problem(rel, docs[rel].line_of(("questions", i, "minutes")), format_loc(("questions", i, "minutes")),
+                                   f"{q.minutes} minutes do not fit {part.id}, which has {part.minutes} minutes "
+                                   "(data/interview.yml): shorten the question or the part"))
+            if runs_by_default(q):
+                default.append((i, q))
+        total = sum(q.minutes for _, q in default)
+        if total > part.minutes and all(q.minutes <= part.minutes for _, q in default):
+            i = default[-1][0]
+            listed = " + ".join(f"{q.id} ({q.minutes})" for _, q in default)
+            out.append(Problem(rel, docs[rel].line_of(("questions", i, "minutes")), format_loc(("questions", i, "minutes")),
+                               f"the questions {part.id} runs by default (active, no alternate_for, not optional) take "
+                               f"{listed} = {total} minutes, but the part has {part.minutes}: mark the ones asked only "
+                               "when time allows `optional: true`, or shorten them"))
     return out
 
 

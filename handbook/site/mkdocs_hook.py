@@ -12,10 +12,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
-from handbook.site.notebook_pages import slim_page
-from handbook.site.render import Renderer, RenderError
 from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
 from handbook.core.validate import DataError, load_all
+from handbook.site.notebook_pages import slim_page
+from handbook.site.render import Renderer, RenderError
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 _state: dict = {}
