@@ -1,4 +1,4 @@
-"""Command line: `python -m handbook validate | schema | build | notebooks | debrief | pdf | diff | linkcheck`."""
+"""Command line: `python -m handbook validate | check-files | schema | build | notebooks | debrief | pdf | diff | linkcheck`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .core import schema
-from .core.validate import DataError, load_all
+from .core.validate import DataError, load_all, summary
 from .site import build
 from .tools import diff
 
@@ -18,14 +18,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except DataError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        n = len(err.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found in data/", file=sys.stderr)
+        print(summary(len(err.problems)), file=sys.stderr)
         return 1
     active = sum(q.status == "active" for q in data.questions)
     print(f"data/ is valid: {len(data.interview.parts)} parts, {len(data.questions)} questions ({active} active), "
           f"{len(data.rubric.areas)} rubric areas, {len(data.exercises)} exercises, "
           f"{data.interview.slot_minutes}-minute slot")
     return 0
+
+
+def cmd_check_files(args: argparse.Namespace) -> int:
+    from .core import declared
+
+    problems = declared.check_files(args.files, args.root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        n = len(problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found against the schemas the files name", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -98,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="check every file under data/; print each problem as path:line: where: what")
     p = sub.add_parser("schema", help="regenerate data/schemas/*.json from the model")
     p.add_argument("--check", action="store_true", help="only report stale schema files (exit 1)")
+    p = sub.add_parser("check-files", help="check data files against the JSON Schema their first line names, as an "
+                       "editor does (the pre-commit hook)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.yml")
     p = sub.add_parser("build", help="build the sites with --strict into a temporary folder, swap in on success")
     p.add_argument("--site", choices=["all", *build.CONFIGS], default="all")
     p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
@@ -116,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only report .ipynb files out of date with their .py (exit 1)")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
-    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff,
+    commands = {"validate": cmd_validate, "check-files": cmd_check_files, "schema": cmd_schema, "build": cmd_build,
+                "diff": cmd_diff,
                 "debrief": cmd_debrief, "pdf": cmd_pdf, "linkcheck": cmd_linkcheck,
                 "notebooks": cmd_notebooks}
     return commands[args.command](args)

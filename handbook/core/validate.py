@@ -24,6 +24,11 @@ class DataError(Exception):
         self.problems = problems
 
 
+def summary(n: int) -> str:
+    """The last line of every report of data problems: `validate`, `build` and `serve` word the count alike."""
+    return f"{n} problem{'s' if n != 1 else ''} found in data/"
+
+
 @dataclass
 class DataSet:
     """The whole validated interview, with the file each item came from."""
