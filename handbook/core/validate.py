@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import types
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import loader
 from .loader import Document, Problem, format_loc
@@ -141,6 +144,48 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(p for p in loc if isinstance(p, int) or not re.match(r"^(str|int|list\[.*|function-.*|.*\[.*\])$", p))
 
 
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """The keys the model allows in the mapping at `loc` (empty when that is no model)."""
+    current: object = model
+    for part in loc:
+        current = _unwrap(current, want_list=isinstance(part, int))
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return []
+    current = _unwrap(current, want_list=False)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _unwrap(tp: object, want_list: bool) -> object:
+    """Annotated[X, ...] -> X; X | None -> X (the list arm or the model arm of a union)."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    args = typing.get_args(tp)
+    if args and typing.get_origin(tp) in (typing.Union, types.UnionType):
+        for arm in args:
+            arm = _unwrap(arm, want_list)
+            if (typing.get_origin(arm) is list) == want_list and arm is not type(None):
+                return arm
+    return tp
+
+
+def _unknown_key(loc: tuple, model: type) -> str:
+    key = str(loc[-1])
+    allowed = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field: did you mean `{close[0]}`?"
+    if allowed:
+        return f"unknown field; the fields allowed here are {', '.join(allowed)}"
+    return _MESSAGES["extra_forbidden"]
+
+
 def check_model(doc: Document, kind: str) -> tuple[object | None, list[Problem]]:
     model = ROOT_MODELS[kind]
     if not isinstance(doc.data, dict):
@@ -151,7 +196,8 @@ def check_model(doc: Document, kind: str) -> tuple[object | None, list[Problem]]
         problems = []
         for err in exc.errors():
             loc = _clean_loc(err["loc"])
-            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), _message(err)))
+            message = _unknown_key(loc, model) if err["type"] == "extra_forbidden" else _message(err)
+            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), message))
         return None, problems
 
 
