@@ -13,11 +13,14 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
-from handbook.core.validate import DataError, load_all
+from handbook.core.validate import DataError, load_all, summary
 from handbook.site.notebook_pages import slim_page
 from handbook.site.render import Renderer, RenderError
 
 log = logging.getLogger("mkdocs.plugins.handbook")
+# mkdocs-mermaid2 logs an INFO line per page and per rebuild ("MERMAID2 - ..."; 48 on each `make serve` rebuild):
+# only its warnings and errors are worth a line.
+logging.getLogger("mkdocs.plugins.mermaid2.util").setLevel(logging.WARNING)
 _state: dict = {}
 
 
@@ -30,7 +33,7 @@ def on_config(config):
     except DataError as err:
         for problem in err.problems:
             log.error(str(problem))
-        raise PluginError(f"{len(err.problems)} problem(s) in data/; no site was written") from None
+        raise PluginError(f"{summary(len(err.problems))}; no site was written") from None
     try:
         renderer = Renderer(data, settings.get("audience", ""))
     except RenderError as err:
