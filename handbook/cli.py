@@ -1,4 +1,4 @@
-"""Command line: `python -m handbook validate | check-files | schema | build | notebooks | debrief | pdf | diff | linkcheck`."""
+"""Command line: `python -m handbook validate | check-files | schema | build | serve | notebooks | debrief | pdf | diff | linkcheck`."""
 
 from __future__ import annotations
 
@@ -54,6 +54,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     sites = list(build.CONFIGS) if args.site == "all" else [args.site]
     return build.build(args.root, (args.root / args.out).resolve(), sites)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .site import serve
+
+    serve.setup_logging()
+    return serve.serve(args.root, args.config_file, "127.0.0.1", args.port)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -115,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build the sites with --strict into a temporary folder, swap in on success")
     p.add_argument("--site", choices=["all", *build.CONFIGS], default="all")
     p.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site)")
+    p = sub.add_parser("serve", help="serve a site on 127.0.0.1, rebuilding on every save; a failed build shows its "
+                       "problems on every page until fixed")
+    p.add_argument("--port", type=int, default=8000, help="default: 8000")
+    p.add_argument("-f", "--config-file", default="mkdocs.yml", help="default: mkdocs.yml (the interviewer handbook)")
     p = sub.add_parser("diff", help="summarise what changed in data/ since a git ref, as Markdown (for PR reviews)")
     p.add_argument("base", metavar="BASE", help="git ref to compare the working tree with, e.g. origin/main")
     p = sub.add_parser("debrief", help="combine a panel's exported scorecards (JSON) into a Markdown debrief sheet")
@@ -131,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
     commands = {"validate": cmd_validate, "check-files": cmd_check_files, "schema": cmd_schema, "build": cmd_build,
+                "serve": cmd_serve,
                 "diff": cmd_diff,
                 "debrief": cmd_debrief, "pdf": cmd_pdf, "linkcheck": cmd_linkcheck,
                 "notebooks": cmd_notebooks}

@@ -19,8 +19,9 @@ from handbook.site.render import Renderer, RenderError
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 # mkdocs-mermaid2 logs an INFO line per page and per rebuild ("MERMAID2 - ..."; 48 on each `make serve` rebuild):
-# only its warnings and errors are worth a line.
-logging.getLogger("mkdocs.plugins.mermaid2.util").setLevel(logging.WARNING)
+# only its warnings and errors are worth a line. mkdocs-jupyter logs three lines per notebook page likewise.
+for _name in ("mkdocs.plugins.mermaid2.util", "mkdocs.mkdocs-jupyter", "mkdocs.plugins.mkdocs_jupyter"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 _state: dict = {}
 
 
