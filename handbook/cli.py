@@ -43,7 +43,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.check:
         stale = schema.stale(args.root)
         for name in stale:
-            print(f"data/schemas/{name}: out of date with handbook/core/model.py; run `python -m handbook schema`",
+            print(f"data/schemas/{name}: out of date with handbook/core/model.py; run `make schema`",
                   file=sys.stderr)
         return 1 if stale else 0
     for name in schema.write(args.root):

@@ -60,3 +60,25 @@ def site_root(dest: Path, data_from: Path) -> Path:
     if not nb.exists():
         shutil.copytree(ROOT / "snippets" / "notebooks", nb)
     return dest
+
+
+def repo_copy(dest: Path) -> Path:
+    """This repository as a fresh clone would have it (tracked files, plus new ones not ignored), committed in a new
+    git repository without tags, with this worktree's .venv. `origin/main` points at that commit."""
+    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    files = subprocess.run(listing, cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
+    for name in (f.decode() for f in files if f):
+        source = ROOT / name
+        if source.is_symlink():  # e.g. docs/interviewer/assets -> ../assets, as git stores it
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).symlink_to(os.readlink(source))
+        elif source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=dest, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
+    subprocess.run([*git, "commit", "-qm", "copy", "--no-verify"], cwd=dest, check=True)
+    subprocess.run(["git", "update-ref", "refs/remotes/origin/main", "HEAD"], cwd=dest, check=True)
+    return dest

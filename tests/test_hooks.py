@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, repo_copy
 
 HOOK_IDS = re.findall(r"^\s+- id: ([a-z-]+)$", (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"),
                       re.MULTILINE)
@@ -35,20 +35,7 @@ PLANTED = {
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
-    """The files of this repository (tracked, or new and not ignored) in a new git repository, with this .venv."""
-    dest = tmp_path_factory.mktemp("hooks") / "repo"
-    listing = ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    files = subprocess.run(listing, cwd=ROOT, capture_output=True, check=True).stdout.split(b"\0")
-    for name in (f.decode() for f in files if f):
-        if (ROOT / name).is_file():
-            (dest / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, dest / name)
-    (dest / ".venv").symlink_to(ROOT / ".venv")
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
-    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
-    subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
-    subprocess.run([*git, "commit", "-qm", "copy", "--no-verify"], cwd=dest, check=True)
-    return dest
+    return repo_copy(tmp_path_factory.mktemp("hooks") / "repo")
 
 
 def pre_commit(repo, *args: str) -> subprocess.CompletedProcess:
