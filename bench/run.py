@@ -16,12 +16,14 @@ import platform
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -292,6 +294,69 @@ def rebuilds(project: Path, config: str, edited: str, runs: int) -> list[tuple[f
     if result.returncode != 0:
         sys.exit(f"bench: rebuilds of {config} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------- the edit loop of `make serve`
+
+SERVE_EDIT = ("data/questions/part3.yml", "questions/latency-300-percent/")  # a question's prompt, and its page
+
+
+def serve_loop(project: Path, runs: int, command: list[str] | None = None, edited: str = SERVE_EDIT[0],
+               page: str = SERVE_EDIT[1], pattern: str = r"^(    prompt: [|>]-?\n      )(.*?)( \(rev \d+\))?\n") -> dict:
+    """What a contributor waits for: from starting the server to the first page served, then from saving a one-line
+    change to `edited` to `page` showing it (median of `runs`). `make serve` by default; `command` for a baseline."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = command or [sys.executable, "-m", "handbook", "serve", "--port", str(port)]
+    cmd = [c.replace("{port}", str(port)) for c in cmd]
+    url = f"http://127.0.0.1:{port}/{page}"
+    path = project / edited
+    original = path.read_text(encoding="utf-8")
+
+    def shows(text: str, deadline: float) -> float:
+        while time.perf_counter() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if text in response.read().decode("utf-8"):
+                        return time.perf_counter()
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise SystemExit(f"bench: {url} did not show {text!r} in time")
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=project, env=mkdocs_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = shows("</html>", start + 300) - start
+        edits = []
+        for run in range(1, runs + 1):
+            time.sleep(1.0)  # let the watcher settle after the last build
+            mark = f"(rev {run})"
+            text, n = re.subn(pattern, lambda m, mark=mark: f"{m.group(1)}{m.group(2)} {mark}\n", original, count=1,
+                              flags=re.MULTILINE)
+            assert n == 1, f"bench: no line to edit in {edited}"
+            saved = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            edits.append(round(shows(mark, saved + 120) - saved, 3))
+    finally:
+        path.write_text(original, encoding="utf-8")
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"first_page_s": round(first, 3), "edit_to_page_runs_s": edits, "edit_to_page_median_s": median(edits)}
+
+
+def serve_loops(runs: int) -> dict:
+    """`make serve` on a snapshot, and `mkdocs serve` on the plain and floor sites with the same edit of a page."""
+    project = snapshot(WORK / "serve-project")
+    out = {"handbook": serve_loop(project, runs)}
+    pages = 45
+    for name, kwargs in (("plain", {}), ("floor", {"plugins_of": project, "diagram_pages": 12, "notebooks": True})):
+        site = plain_site(WORK / f"serve-{name}", pages, **kwargs)
+        out[name] = serve_loop(site, runs, [sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:{port}"],
+                               "docs/part2/page-001.md", "part2/page-001/",
+                               r"^(An ordinary page of Markdown, number \d+)(.*?)( \(rev \d+\))?(\.?)\n")
+    return out
 
 
 # ---------------------------------------------------------------- serving compressed
@@ -655,5 +720,8 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_rebuild":
         rebuild_worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "serve-loop":  # python bench/run.py serve-loop [RUNS]: only this part
+        WORK.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(serve_loops(int(sys.argv[2]) if len(sys.argv) > 2 else 5), indent=2))
     else:
         sys.exit(main())

@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import watchdog.observers
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options, load_config
 from mkdocs.livereload import LiveReloadServer, _Handler, _serve_url
@@ -58,6 +59,8 @@ class Server(LiveReloadServer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.RequestHandlerClass = _RequestLog
+        # mkdocs polls every watched file each 0.5 s (0.25 s of every edit, on average); inotify tells at once
+        self.observer = watchdog.observers.Observer()
 
     def _serve_request(self, environ, start_response):
         path = environ["PATH_INFO"]
