@@ -163,3 +163,14 @@ def test_a_busy_port_is_one_line_naming_port_before_any_build(tmp_path):
 def test_make_serve_passes_port_through():
     dry = subprocess.run(["make", "-n", "serve", "PORT=8001"], cwd=ROOT, capture_output=True, text=True, check=True)
     assert re.search(r"-m handbook serve --port 8001$", dry.stdout, re.MULTILINE), dry.stdout
+
+
+def test_a_build_reading_files_starts_no_other_build(served):
+    """inotify reports the files a build opens, and __pycache__ written by the re-import: neither is a change."""
+    served.edit("data/questions/part2.yml", "title: Demo question 2", "title: Demo question 2 (saved once)")
+    wait_for(lambda: "saved once" in fetch(served.base + "/questions/demo-question-2/")[1])
+    time.sleep(3)
+    builds = served.log().count("Building documentation")
+    time.sleep(3)
+    assert served.log().count("Building documentation") == builds
+    served.edit("data/questions/part2.yml", "title: Demo question 2 (saved once)", "title: Demo question 2")

@@ -10,9 +10,12 @@
 
 from __future__ import annotations
 
+import copy
 import errno
+import hashlib
 import html
 import logging
+import os
 import re
 import shutil
 import socket
@@ -21,6 +24,9 @@ import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
+import jinja2.bccache
+import watchdog.events
 import watchdog.observers
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import config_options, load_config
@@ -28,6 +34,7 @@ from mkdocs.livereload import LiveReloadServer, _Handler, _serve_url
 
 log = logging.getLogger("mkdocs.handbook.serve")
 KEEP = {"handbook", "handbook.cli", "handbook.__main__", __name__}  # the running server itself is not reloaded
+CHANGES = {"created", "deleted", "modified", "moved"}
 PROBLEM = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+): (?P<where>[^:]+): (?P<what>.+)$")
 
 
@@ -37,9 +44,11 @@ class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.lines: list[str] = []
+        self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(record.getMessage())
+        self.records.append(record)
 
 
 class _RequestLog(_Handler):
@@ -61,6 +70,26 @@ class Server(LiveReloadServer):
         self.RequestHandlerClass = _RequestLog
         # mkdocs polls every watched file each 0.5 s (0.25 s of every edit, on average); inotify tells at once
         self.observer = watchdog.observers.Observer()
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """As LiveReloadServer.watch, but only a change to a file starts a rebuild: inotify also reports each file a
+        build opens and reads, and Python writes __pycache__ when it imports the package again."""
+        path = os.path.abspath(path)
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+
+        def callback(event) -> None:
+            if event.is_directory or event.event_type not in CHANGES or "__pycache__" in str(event.src_path):
+                return
+            with self._rebuild_cond:
+                self._want_rebuild = True
+                self._rebuild_cond.notify_all()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = callback
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
 
     def _serve_request(self, environ, start_response):
         path = environ["PATH_INFO"]
@@ -97,6 +126,141 @@ td:nth-child(-n+3){{font-family:monospace;white-space:nowrap}}</style></head>
 <p>Fix each problem below in your editor and save: this page reloads by itself, into the handbook once the build
 succeeds. <code>make validate</code> prints the same data problems in the terminal.</p>
 {table}{listing}</main></body></html>""".encode()
+
+
+# --- rebuild only what an edit changes -------------------------------------------------------------------------
+# A rebuild re-renders all ~45 pages. Three steps of it are pure functions of a page's HTML, which an edit changes on
+# a few pages only: mkdocs-mermaid2's on_post_page (it re-parses the page with BeautifulSoup's pure-Python parser),
+# the search plugin's indexing of the page, and compiling the theme's Jinja templates. Between rebuilds of one
+# `make serve` their results are kept, keyed by everything they read, so an unchanged page costs a dictionary look-up.
+# `make build` keeps nothing: every build there starts from nothing.
+
+HITS = {"render": 0, "mermaid2": 0, "search": 0}  # results reused, for the tests and the curious
+_MERMAID: dict[tuple, str] = {}
+_SEARCH: dict[tuple, list] = {}
+_LIMIT = 5000  # entries; a long session starts over rather than grow without bound
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class _Bytecode(jinja2.BytecodeCache):
+    """Compiled theme templates, in memory: Jinja checks each template's source checksum before reusing one."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def install_caches() -> None:
+    """Wrap the three steps for this process (the serve command only)."""
+    from material.plugins.search.plugin import SearchIndex
+    from mermaid2.plugin import MarkdownMermaidPlugin
+    from mkdocs.structure.pages import Page
+    from mkdocs.theme import Theme
+
+    if getattr(Theme.get_env, "_handbook_cached", False):
+        return
+    bytecode = _Bytecode()
+    get_env, post_page, add_entry = Theme.get_env, MarkdownMermaidPlugin.on_post_page, SearchIndex.add_entry_from_context
+
+    def cached_get_env(self):
+        env = get_env(self)
+        env.bytecode_cache = bytecode
+        return env
+
+    def cached_post_page(self, output_content, config, page, **kwargs):
+        key = (page.url, _digest(output_content), repr(sorted(self.config.items())))
+        if key not in _MERMAID:
+            if len(_MERMAID) > _LIMIT:
+                _MERMAID.clear()
+            _MERMAID[key] = post_page(self, output_content, config, page, **kwargs)
+        else:
+            HITS["mermaid2"] += 1
+        return _MERMAID[key]
+
+    def cached_add_entry(self, page):
+        key = (page.url, page.title, _digest(page.content or ""), repr(page.meta), repr(self.config))
+        if key not in _SEARCH:
+            if len(_SEARCH) > _LIMIT:
+                _SEARCH.clear()
+            before = len(self.entries)
+            add_entry(self, page)
+            _SEARCH[key] = copy.deepcopy(self.entries[before:])
+        else:
+            HITS["search"] += 1
+            self.entries.extend(copy.deepcopy(_SEARCH[key]))
+
+    Page.render = _cached_render(Page.render)
+    cached_get_env._handbook_cached = True
+    Theme.get_env, MarkdownMermaidPlugin.on_post_page = cached_get_env, cached_post_page
+    SearchIndex.add_entry_from_context = cached_add_entry
+
+
+_RENDER: dict[tuple, dict] = {}
+_INCLUDE = re.compile(r'--8<--\s+"([^"]+)"')
+
+
+def _included(markdown: str, root: Path) -> tuple | None:
+    """(path, size, mtime) of each file a page includes with --8<-- "path[:section]"; None for a form not read here."""
+    if markdown.count("--8<--") != len(_INCLUDE.findall(markdown)):
+        return None
+    out = []
+    for ref in _INCLUDE.findall(markdown):
+        path = root / re.sub(r":[\w-]+$", "", ref)
+        stat = path.stat() if path.is_file() else None
+        out.append((ref, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1))
+    return tuple(out)
+
+
+def _cached_render(render):
+    """Page.render (Markdown to HTML, the largest step of a rebuild) kept per page between rebuilds, keyed by the
+    page's Markdown, the files it includes, the site's list of files (links) and mkdocs.yml. What it logged (a broken
+    link under --strict) is logged again on every build that reuses it."""
+    from mkdocs.structure.pages import Page
+
+    def cached(self, config, files):
+        root = Path(config.config_file_path).parent
+        included = _included(self.markdown or "", root) if type(self) is Page else None
+        if included is None:
+            return render(self, config, files)
+        listing = getattr(files, "_handbook_signature", None)
+        if listing is None:
+            listing = _digest(repr(sorted((f.src_uri, f.dest_uri) for f in files)))
+            files._handbook_signature = listing
+        key = (self.file.src_uri, _digest(self.markdown), included, listing, config.use_directory_urls,
+               _digest(repr((config.markdown_extensions, config.mdx_configs))))
+        hit = _RENDER.get(key)
+        if hit is None:
+            collect = _Collect()
+            logging.getLogger("mkdocs").addHandler(collect)
+            try:
+                render(self, config, files)
+            finally:
+                logging.getLogger("mkdocs").removeHandler(collect)
+            if len(_RENDER) > _LIMIT:
+                _RENDER.clear()
+            anchors = {f.src_uri: v for f, v in (self.links_to_anchors or {}).items()}
+            _RENDER[key] = hit = {"content": self.content, "toc": self.toc, "title": self._title_from_render,
+                                  "present": set(self.present_anchor_ids or ()), "anchors": anchors,
+                                  "records": collect.records}
+            return None
+        HITS["render"] += 1
+        for record in hit["records"]:
+            logging.getLogger(record.name).handle(record)
+        self.content, self.toc = hit["content"], copy.deepcopy(hit["toc"])
+        self._title_from_render, self.present_anchor_ids = hit["title"], set(hit["present"])
+        self.links_to_anchors = {files.get_file_from_path(uri): dict(v) for uri, v in hit["anchors"].items()}
+        return None
+
+    return cached
 
 
 def port_in_use(host: str, port: int) -> bool:
@@ -154,6 +318,7 @@ def serve(root: Path, config_file: str, host: str, port: int) -> int:
         if server is not None:
             server.error_page = None
 
+    install_caches()
     config = get_config()
     config.plugins.on_startup(command="serve", dirty=False)
     server = Server(builder=builder, host=host, port=port, root=site_dir, mount_path=urlsplit(serve_url).path)
