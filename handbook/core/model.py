@@ -185,7 +185,6 @@ class Question(Node):
     status: Literal["active", "retired", "leaked"]
     seed: bool
     alternate_for: Id | None = None
-    optional: bool = False  # asked only when time allows, or instead of the part's default questions
     owner: Line
     last_reviewed: datetime.date
     levels: list[Level] = Field(min_length=1)
@@ -204,12 +203,6 @@ class Question(Node):
     exercise: Id | None = None
     calibration: list[CalibrationSample] = []
     history: list[HistoryEntry] = []
-
-
-def runs_by_default(question: Question) -> bool:
-    """Whether a part asks this question when nothing is swapped: active, not an alternate, not optional.
-    The questions that do must fit the part's minutes (the validator checks it)."""
-    return question.status == "active" and question.alternate_for is None and not question.optional
 
 
 class QuestionFile(Node):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import loader
 from .loader import Document, Problem, format_loc
-from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric, runs_by_default
+from .model import ROOT_MODELS, Exercise, Interview, Question, QuestionFile, Rubric
 
 SCHEMA_DIR = "data/schemas"
 TIMELINE_DIAGRAM = "interview-timeline"  # generated from the parts' minutes, not a file
@@ -181,8 +181,6 @@ def _unknown_key(loc: tuple, model: type) -> str:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"unknown field: did you mean `{close[0]}`?"
-    if allowed:
-        return f"unknown field; the fields allowed here are {', '.join(allowed)}"
     return _MESSAGES["extra_forbidden"]
 
 
@@ -392,29 +390,17 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
 
 
 def _check_question_minutes(data: DataSet, docs: dict[str, Document]) -> list[Problem]:
-    """Each question fits its part's minutes, and so do the questions the part runs by default (runs_by_default)."""
+    """Each active question fits its part's minutes (a retired or leaked one keeps the minutes it had)."""
     out: list[Problem] = []
     parts = {p.id: p for p in data.interview.parts}
     for rel, qf in data.question_files.items():
         part = parts.get(qf.part)
-        if part is None:
-            continue
-        default: list[tuple[int, Question]] = []
         for i, q in enumerate(qf.questions):
-            if q.minutes > part.minutes:
-                out.append(Problem(rel, docs[rel].line_of(("questions", i, "minutes")), format_loc(("questions", i, "minutes")),
+            if part is not None and q.status == "active" and q.minutes > part.minutes:
+                loc = ("questions", i, "minutes")
+                out.append(Problem(rel, docs[rel].line_of(loc), format_loc(loc),
                                    f"{q.minutes} minutes do not fit {part.id}, which has {part.minutes} minutes "
                                    "(data/interview.yml): shorten the question or the part"))
-            if runs_by_default(q):
-                default.append((i, q))
-        total = sum(q.minutes for _, q in default)
-        if total > part.minutes and all(q.minutes <= part.minutes for _, q in default):
-            i = default[-1][0]
-            listed = " + ".join(f"{q.id} ({q.minutes})" for _, q in default)
-            out.append(Problem(rel, docs[rel].line_of(("questions", i, "minutes")), format_loc(("questions", i, "minutes")),
-                               f"the questions {part.id} runs by default (active, no alternate_for, not optional) take "
-                               f"{listed} = {total} minutes, but the part has {part.minutes}: mark the ones asked only "
-                               "when time allows `optional: true`, or shorten them"))
     return out
 
 
