@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml constraints.txt scripts/install-actionlint.sh
 setup: $(STAMP) ## create .venv with the pinned packages (runs once, again when pins change)
 
 serve: setup ## serve the interviewer handbook on 127.0.0.1:8000 (make serve PORT=8001), reloading on every save
-	$(PY) -m handbook serve --port $(PORT)
+	@$(PY) -m handbook serve --port $(PORT)
 
 build: setup ## build site/interviewer and site/candidate (--strict; a failed build leaves site/ as it was)
 	$(PY) -m handbook build
