@@ -192,8 +192,13 @@ def check_model(doc: Document, kind: str) -> tuple[object | None, list[Problem]]
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
-            loc = _clean_loc(err["loc"])
+        errors = [(_clean_loc(err["loc"]), err) for err in exc.errors()]
+        # a misspelt key is one mistake: "did you mean `minutes`?" says it, without "minutes: required field is missing"
+        meant = {(*loc[:-1], m[1]) for loc, err in errors if err["type"] == "extra_forbidden"
+                 if (m := re.match(r"unknown field: did you mean `(\w+)`", _unknown_key(loc, model)))}
+        for loc, err in errors:
+            if err["type"] == "missing" and loc in meant:
+                continue
             message = _unknown_key(loc, model) if err["type"] == "extra_forbidden" else _message(err)
             problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), message))
         return None, problems
