@@ -2,6 +2,7 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
+PORT   ?= 8000
 LOCK   := constraints.txt
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) 2>/dev/null | cksum | cut -d' ' -f1)
 export NO_MKDOCS_2_WARNING := 1
@@ -34,8 +35,8 @@ $(STAMP): pyproject.toml $(LOCK) | $(UV)
 
 setup: $(STAMP) ## create .venv with the pinned packages (runs once, again when pins change)
 
-serve: setup ## serve the interviewer handbook on 127.0.0.1:8000, reloading on edits to data/, snippets/, docs/
-	$(VENV)/bin/mkdocs serve --strict -a 127.0.0.1:8000
+serve: setup ## serve the interviewer handbook on 127.0.0.1:8000 (make serve PORT=8001), reloading on every save
+	@$(PY) -m handbook serve --port $(PORT)
 
 build: setup ## build site/interviewer and site/candidate (--strict; a failed build leaves site/ as it was)
 	$(PY) -m handbook build

@@ -19,11 +19,13 @@ import platform
 import re
 import resource
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from handbook.core.sites import SITES
@@ -62,6 +64,8 @@ CONTEXT_ONLY = {"diagram in view"}
 CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 95}
 BUILD_BUDGET_S = 10.0
 RATIO_BUDGET = 1.5
+SERVE_FIRST_PAGE_S = 5.0  # issue 14: from `make serve` to the first page
+SERVE_EDIT_S = 2.0  # issue 14: a one-line prompt edit shown on its page, median of 5
 
 def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
@@ -288,6 +292,69 @@ def rebuilds(project: Path, config: str, edited: str, runs: int) -> list[tuple[f
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+# ---------------------------------------------------------------- the edit loop of `make serve`
+
+SERVE_EDIT = ("data/questions/part3.yml", "questions/latency-300-percent/")  # a question's prompt, and its page
+
+
+def serve_loop(project: Path, runs: int, command: list[str] | None = None, edited: str = SERVE_EDIT[0],
+               page: str = SERVE_EDIT[1], pattern: str = r"^(    prompt: [|>]-?\n      )(.*?)( \(rev \d+\))?\n") -> dict:
+    """What a contributor waits for: from starting the server to the first page served, then from saving a one-line
+    change to `edited` to `page` showing it (median of `runs`). `make serve` by default; `command` for a baseline."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = command or [sys.executable, "-m", "handbook", "serve", "--port", str(port)]
+    cmd = [c.replace("{port}", str(port)) for c in cmd]
+    url = f"http://127.0.0.1:{port}/{page}"
+    path = project / edited
+    original = path.read_text(encoding="utf-8")
+
+    def shows(text: str, deadline: float) -> float:
+        while time.perf_counter() < deadline:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if text in response.read().decode("utf-8"):
+                        return time.perf_counter()
+            except OSError:
+                pass
+            time.sleep(0.02)
+        raise SystemExit(f"bench: {url} did not show {text!r} in time")
+
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=project, env=build_env(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = shows("</html>", start + 300) - start
+        edits = []
+        for run in range(1, runs + 1):
+            time.sleep(1.0)  # let the watcher settle after the last build
+            mark = f"(rev {run})"
+            text, n = re.subn(pattern, lambda m, mark=mark: f"{m.group(1)}{m.group(2)} {mark}\n", original, count=1,
+                              flags=re.MULTILINE)
+            assert n == 1, f"bench: no line to edit in {edited}"
+            saved = time.perf_counter()
+            path.write_text(text, encoding="utf-8")
+            edits.append(round(shows(mark, saved + 120) - saved, 3))
+    finally:
+        path.write_text(original, encoding="utf-8")
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {"first_page_s": round(first, 3), "edit_to_page_runs_s": edits, "edit_to_page_median_s": median(edits)}
+
+
+def serve_loops(runs: int) -> dict:
+    """`make serve` on a snapshot, and `mkdocs serve` on the plain and floor sites with the same edit of a page."""
+    project = snapshot(WORK / "serve-project")
+    out = {"handbook": serve_loop(project, runs)}
+    pages = 45
+    for name, kwargs in (("plain", {}), ("floor", {"plugins_of": project, "diagram_pages": 12, "notebooks": True})):
+        site = plain_site(WORK / f"serve-{name}", pages, **kwargs)
+        out[name] = serve_loop(site, runs, [sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:{port}"],
+                               "docs/part2/page-001.md", "part2/page-001/",
+                               r"^(An ordinary page of Markdown, number \d+)(.*?)( \(rev \d+\))?(\.?)\n")
+    return out
+
+
 # ---------------------------------------------------------------- page weight
 
 
@@ -414,6 +481,16 @@ def targets(builds: dict, weights: dict[str, list[dict]], audits: list[dict]) ->
                          "actual": f"{b[f'{kind}_ratio']:.2f}x ({b[f'{kind}_median_s']:.1f} s vs "
                                    f"{b[f'plain_{kind}_median_s']:.1f} s); floor / plain "
                                    f"{b[f'plugins_floor_{kind}_ratio']:.2f}x", "pass": ""})
+    serve = builds.get("serve")
+    if serve:  # issue 14: the contributor's edit loop under `make serve`
+        ours = serve["handbook"]
+        rows.append({"target": "make serve: first page", "want": f"<= {SERVE_FIRST_PAGE_S:.0f} s",
+                     "actual": f"{ours['first_page_s']:.1f} s (plain {serve['plain']['first_page_s']:.1f} s, floor "
+                               f"{serve['floor']['first_page_s']:.1f} s)", "pass": ours["first_page_s"] <= SERVE_FIRST_PAGE_S})
+        rows.append({"target": "make serve: prompt edit shown (median)", "want": f"<= {SERVE_EDIT_S:.0f} s",
+                     "actual": f"{ours['edit_to_page_median_s']:.2f} s (plain {serve['plain']['edit_to_page_median_s']:.2f}"
+                               f" s, floor {serve['floor']['edit_to_page_median_s']:.2f} s)",
+                     "pass": ours["edit_to_page_median_s"] <= SERVE_EDIT_S})
     foreign = sorted({u for rows_ in weights.values() for r in rows_ for u in r["foreign_requests"]})
     pages = sum(len(rows_) for rows_ in weights.values())
     rows.append({"target": f"requests off 127.0.0.1 ({pages} pages)", "want": "0",
@@ -520,6 +597,9 @@ def main(argv: list[str] | None = None) -> int:
     builds["both"] = {"runs_s": [w for w, _ in together], "cpu_runs_s": [c for _, c in together],
                       "median_s": median([w for w, _ in together]), "cpu_median_s": median([c for _, c in together])}
     log(f"both sites (python -m handbook build): {builds['both']['median_s']} s / {builds['both']['cpu_median_s']} s CPU")
+    builds["serve"] = serve_loops(max(args.runs, 5))  # median of at least 5 edits, as issue 14 measures it
+    log(f"make serve: first page {builds['serve']['handbook']['first_page_s']} s, prompt edit shown in "
+        f"{builds['serve']['handbook']['edit_to_page_median_s']} s (median)")
 
     weights = {site: page_weights(path) for site, path in sites.items()}
     for site, path in sites.items():
@@ -579,5 +659,8 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "_rebuild":
         rebuild_worker(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif len(sys.argv) > 1 and sys.argv[1] == "serve-loop":  # python bench/run.py serve-loop [RUNS]: only this part
+        WORK.mkdir(parents=True, exist_ok=True)
+        print(json.dumps(serve_loops(int(sys.argv[2]) if len(sys.argv) > 2 else 5), indent=2))
     else:
         sys.exit(main())

@@ -1,4 +1,4 @@
-"""Command line: `python -m handbook validate | schema | build | notebooks | debrief | pdf | diff | linkcheck`."""
+"""Command line: `python -m handbook validate | check-files | schema | build | serve | notebooks | debrief | pdf | diff | linkcheck`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .core import schema
 from .core.sites import OUTPUT_DIR, SITES
-from .core.validate import DataError, load_all
+from .core.validate import DataError, load_all, summary
 from .site import build
 from .tools import diff
 
@@ -19,8 +19,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except DataError as err:
         for problem in err.problems:
             print(problem, file=sys.stderr)
-        n = len(err.problems)
-        print(f"{n} problem{'s' if n != 1 else ''} found in data/", file=sys.stderr)
+        print(summary(len(err.problems)), file=sys.stderr)
         return 1
     active = sum(q.status == "active" for q in data.questions)
     print(f"data/ is valid: {len(data.interview.parts)} parts, {len(data.questions)} questions ({active} active), "
@@ -29,15 +28,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_files(args: argparse.Namespace) -> int:
+    from .core import declared
+
+    problems = declared.check_files(args.files, args.root)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        n = len(problems)
+        print(f"{n} problem{'s' if n != 1 else ''} found against the schemas the files name", file=sys.stderr)
+    return 1 if problems else 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
-    if args.declared:
-        problems = [line for name in args.declared for line in schema.declared_problems(name)]
-        print("".join(line + "\n" for line in problems), end="")
-        return 1 if problems else 0
     if args.check:
         stale = schema.stale(args.root)
         for name in stale:
-            print(f"data/schemas/{name}: out of date with handbook/core/model.py; run `python -m handbook schema`",
+            print(f"data/schemas/{name}: out of date with handbook/core/model.py; run `make schema`",
                   file=sys.stderr)
         return 1 if stale else 0
     for name in schema.write(args.root):
@@ -48,6 +55,13 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     sites = list(SITES) if args.site == "all" else [args.site]
     return build.build(args.root, (args.root / args.out).resolve(), sites)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .site import serve
+
+    serve.setup_logging()
+    return serve.serve(args.root, args.config_file, "127.0.0.1", args.port)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -105,11 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("validate", help="check every file under data/; print each problem as path:line: where: what")
     p = sub.add_parser("schema", help="regenerate data/schemas/*.json from the model")
     p.add_argument("--check", action="store_true", help="only report stale schema files (exit 1)")
-    p.add_argument("--declared", nargs="+", metavar="FILE.yml",
-                   help="check each data file against the schema its first line names, as an editor does (exit 1)")
+    p = sub.add_parser("check-files", help="check data files against the JSON Schema their first line names, as an "
+                       "editor does (the pre-commit hook)")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE.yml")
     p = sub.add_parser("build", help="build the sites with --strict into a temporary folder, swap in on success")
     p.add_argument("--site", choices=["all", *SITES], default="all")
     p.add_argument("--out", type=Path, default=Path(OUTPUT_DIR), help=f"output folder (default: {OUTPUT_DIR})")
+    p = sub.add_parser("serve", help="serve a site on 127.0.0.1, rebuilding on every save; a failed build shows its "
+                       "problems on every page until fixed")
+    p.add_argument("--port", type=int, default=8000, help="default: 8000")
+    p.add_argument("-f", "--config-file", default="mkdocs.yml", help="default: mkdocs.yml (the interviewer handbook)")
     p = sub.add_parser("diff", help="summarise what changed in data/ since a git ref, as Markdown (for PR reviews)")
     p.add_argument("base", metavar="BASE", help="git ref to compare the working tree with, e.g. origin/main")
     p = sub.add_parser("debrief", help="combine a panel's exported scorecards (JSON) into a Markdown debrief sheet")
@@ -128,7 +147,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only report .ipynb files out of date with their .py (exit 1)")
     args = parser.parse_args(argv)
     args.root = args.root.resolve()
-    commands = {"validate": cmd_validate, "schema": cmd_schema, "build": cmd_build, "diff": cmd_diff,
+    commands = {"validate": cmd_validate, "check-files": cmd_check_files, "schema": cmd_schema, "build": cmd_build,
+                "serve": cmd_serve,
+                "diff": cmd_diff,
                 "debrief": cmd_debrief, "pdf": cmd_pdf, "linkcheck": cmd_linkcheck,
                 "notebooks": cmd_notebooks}
     return commands[args.command](args)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -108,3 +109,25 @@ def hidden_strings(root: Path) -> list[str]:
 ORG = {"company": "Acme Robotics", "contact": "hiring@acme.test", "editor": "CoderPad", "whiteboard": "Excalidraw",
        "process": [{"step": "Recruiter call", "minutes": 30, "about": "Role and logistics."},
                    {"step": "Technical interview", "minutes": 60, "about": "This one.", "this": True}]}
+
+
+def repo_copy(dest: Path) -> Path:
+    """This repository as a fresh clone would have it (tracked files, plus new ones not ignored), committed in a new
+    git repository without tags, with this worktree's .venv. `origin/main` points at that commit."""
+    from handbook.site.build import working_tree_files  # the one working-tree snapshot
+
+    for name in working_tree_files(ROOT):
+        source = ROOT / name
+        if source.is_symlink():  # e.g. docs/interviewer/assets -> ../assets, as git stores it
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            (dest / name).symlink_to(os.readlink(source))
+        elif source.is_file():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    (dest / ".venv").symlink_to(ROOT / ".venv")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=dest, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=dest, check=True)
+    subprocess.run([*git, "commit", "-qm", "copy", "--no-verify"], cwd=dest, check=True)
+    subprocess.run(["git", "update-ref", "refs/remotes/origin/main", "HEAD"], cwd=dest, check=True)
+    return dest

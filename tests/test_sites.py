@@ -189,6 +189,10 @@ def test_invalid_data_writes_no_site_and_says_where(broken_project):
     assert 'data/questions/part2.yml:13: questions[0].minutes: must be a whole number of minutes, got "ten"' \
         in result.stderr
     assert "Traceback" not in result.stderr
+    # each problem once (not once per site), in the words and count `validate` uses, then what happened to site/
+    validate = run_handbook("validate", root=broken_project)
+    assert result.stderr.splitlines() == [*validate.stderr.splitlines(),
+                                          f"no site was built; {broken_project / 'site'} was left as it was"]
     assert not (broken_project / "site" / "interviewer").exists()
     assert not (broken_project / "site" / "candidate").exists()
 

@@ -603,11 +603,11 @@ def test_schema_hook_reports_each_data_file_that_breaks_the_schema_it_declares(t
     assert check(good).returncode == 0
     result = check(good, bad, headless)
     assert result.returncode == 1
-    assert f"{bad}: version: 'two' is not of type 'integer'" in result.stdout
-    assert f"{bad}: areas/0: 3 is not of type 'string'" in result.stdout
-    assert "'weights' was unexpected" in result.stdout
-    assert f"{headless}:1: the first line must be # yaml-language-server" in result.stdout
-    assert str(good) not in result.stdout
+    assert f"{bad}:2: version: 'two' is not of type 'integer'" in result.stderr
+    assert f"{bad}:3: areas[0]: 3 is not of type 'string'" in result.stderr
+    assert "'weights' was unexpected" in result.stderr
+    assert f"{headless}:1: (header): the first line must be `# yaml-language-server" in result.stderr
+    assert str(good) not in result.stderr
 
 
 # --- templates ------------------------------------------------------------------------------------------

@@ -147,8 +147,37 @@ def _yaml_problem(rel: str, exc: yaml.YAMLError, text: str, prefix: str = "inval
         if exc.context == "expected a single document in the stream":
             return Problem(rel, line, "(file)", f"{prefix}: a second document (`---`); a data file holds one document")
         what = str(exc.problem or "syntax error") + (f" ({exc.context})" if exc.context else "")
-        return Problem(rel, line, "(file)", f"{prefix}: {what}")
+        start = exc.context_mark.line + 1 if exc.context_mark else line
+        plain = _plain_words(str(exc.problem or ""), str(exc.context or ""), line, start)
+        return Problem(rel, line, "(file)", f"{prefix}: {plain} (the parser says: {what})" if plain else
+                       f"{prefix}: {what}")
     return Problem(rel, 1, "(file)", f"{prefix}: {exc}")
+
+
+def _plain_words(problem: str, context: str, line: int, start: int) -> str:
+    """What a YAML syntax error usually means in a data file, and what to check."""
+    if problem == "found unexpected end of stream" and "quoted scalar" in context:
+        return f"the quote opened on line {start} is never closed: add the closing quote"
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "[" if "sequence" in context else "{"
+        return (f"the {bracket} opened on line {start} is not closed before line {line}: add the closing "
+                f"{']' if bracket == '[' else '}'}, or a comma between its items")
+    if problem == "expected <block end>, but found '<scalar>'":
+        return (f"text follows a closing quote on line {line}: a quote opened above it may never be closed (check "
+                "the quoted values before this line), or this value needs quoting as a whole")
+    if problem.startswith("expected <block end>"):
+        return (f"line {line} is not indented like the lines of its block (from line {start}): line it up with the "
+                "keys it belongs with, using spaces; or close a quote or bracket left open on the line before")
+    if problem == "mapping values are not allowed here":
+        return (f"a `: ` where no key can start, on line {line}: if it is inside a value, put the whole value in "
+                "double quotes; otherwise check the line's indentation")
+    if problem == "could not find expected ':'":
+        return (f"a line from {start} to {line} has no `:` after its key: add it, or close a quote or bracket left "
+                "open above")
+    if "that cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return f"a value cannot start with {char}: put the whole value in double quotes"
+    return ""
 
 
 def _size(n: int) -> str:
@@ -174,7 +203,9 @@ def load(path: Path, root: Path) -> tuple[Document | None, list[Problem]]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(rel, line, "(file)", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
+        return None, [Problem(rel, line, "(file)", f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}): "
+                              "the file was saved in another encoding; save it as UTF-8 (in VS Code: the encoding "
+                              "in the status bar, then Save with Encoding > UTF-8) and check the characters on that line")]
     text = text.removeprefix("\ufeff")
     header = text.split("\n", 1)[0]
     try:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+import types
+import typing
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from . import cards, loader, scoring
 from .loader import Document, Problem, format_loc
@@ -23,6 +26,11 @@ class DataError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+def summary(n: int) -> str:
+    """The last line of every report of data problems: `validate`, `build` and `serve` word the count alike."""
+    return f"{n} problem{'s' if n != 1 else ''} found in data/"
 
 
 @dataclass
@@ -143,6 +151,46 @@ def _clean_loc(loc: tuple) -> tuple:
     return tuple(p for p in loc if isinstance(p, int) or not re.match(r"^(str|int|list\[.*|function-.*|.*\[.*\])$", p))
 
 
+def _fields_at(model: type, loc: tuple) -> list[str]:
+    """The keys the model allows in the mapping at `loc` (empty when that is no model)."""
+    current: object = model
+    for part in loc:
+        current = _unwrap(current, want_list=isinstance(part, int))
+        if isinstance(part, int):
+            args = typing.get_args(current)
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif typing.get_origin(current) is dict:
+            current = typing.get_args(current)[1]
+        else:
+            return []
+    current = _unwrap(current, want_list=False)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _unwrap(tp: object, want_list: bool) -> object:
+    """Annotated[X, ...] -> X; X | None -> X (the list arm or the model arm of a union)."""
+    while typing.get_origin(tp) is typing.Annotated:
+        tp = typing.get_args(tp)[0]
+    args = typing.get_args(tp)
+    if args and typing.get_origin(tp) in (typing.Union, types.UnionType):
+        for arm in args:
+            arm = _unwrap(arm, want_list)
+            if (typing.get_origin(arm) is list) == want_list and arm is not type(None):
+                return arm
+    return tp
+
+
+def _unknown_key(loc: tuple, model: type) -> str:
+    key = str(loc[-1])
+    allowed = _fields_at(model, loc[:-1])
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"unknown field: did you mean `{close[0]}`?"
+    return _MESSAGES["extra_forbidden"]
+
+
 def check_model(doc: Document, kind: str) -> tuple[object | None, list[Problem]]:
     model = ROOT_MODELS[kind]
     if not isinstance(doc.data, dict):
@@ -151,9 +199,15 @@ def check_model(doc: Document, kind: str) -> tuple[object | None, list[Problem]]
         return model.model_validate(doc.data), []
     except ValidationError as exc:
         problems = []
-        for err in exc.errors():
-            loc = _clean_loc(err["loc"])
-            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), _message(err)))
+        errors = [(_clean_loc(err["loc"]), err) for err in exc.errors()]
+        # a misspelt key is one mistake: "did you mean `minutes`?" says it, without "minutes: required field is missing"
+        meant = {(*loc[:-1], m[1]) for loc, err in errors if err["type"] == "extra_forbidden"
+                 if (m := re.match(r"unknown field: did you mean `(\w+)`", _unknown_key(loc, model)))}
+        for loc, err in errors:
+            if err["type"] == "missing" and loc in meant:
+                continue
+            message = _unknown_key(loc, model) if err["type"] == "extra_forbidden" else _message(err)
+            problems.append(Problem(doc.path, doc.line_of(loc), format_loc(loc), message))
         return None, problems
 
 
@@ -334,6 +388,7 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
                     elif score not in scores:
                         at(rel, (*base, "calibration", j, "scores", area), f"score must be on the scale {scores}, got {score}")
     _check_cards(data, at)
+    out += _check_question_minutes(data, docs)
     for i, pid in enumerate(part_ids):
         if pid not in parts_with_files:
             at(iv, ("parts", i, "id"), f"part {pid!r} has no questions file (data/questions/*.yml with part: {pid})")
@@ -442,6 +497,19 @@ def _check_cards(data: DataSet, at) -> None:
         if active and not part.scenario and not any(q.card for q in active):
             at(iv, ("parts", i, "id"), f"part {part.id!r} has no prompt on its cue card: give the part a scenario or "
                "mark an active question card: true")
+def _check_question_minutes(data: DataSet, docs: dict[str, Document]) -> list[Problem]:
+    """Each active question fits its part's minutes (a retired or leaked one keeps the minutes it had)."""
+    out: list[Problem] = []
+    parts = {p.id: p for p in data.interview.parts}
+    for rel, qf in data.question_files.items():
+        part = parts.get(qf.part)
+        for i, q in enumerate(qf.questions):
+            if part is not None and q.status == "active" and q.minutes > part.minutes:
+                loc = ("questions", i, "minutes")
+                out.append(Problem(rel, docs[rel].line_of(loc), format_loc(loc),
+                                   f"{q.minutes} minutes do not fit {part.id}, which has {part.minutes} minutes "
+                                   "(data/interview.yml): shorten the question or the part"))
+    return out
 
 
 def _known(ids: list[str]) -> str:

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.sites import SITES
+from ..core.validate import DataError, load_all, summary
 
 FALLBACK_EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the build date outside git, never the clock
 
@@ -76,6 +77,19 @@ def build(root: Path, out: Path, sites: list[str]) -> int:
             cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", SITES[site].config, "-d", str(tmp)]
             running[site] = subprocess.Popen(cmd, cwd=root, env=mkdocs_env(root), stdout=subprocess.PIPE,
                                              stderr=subprocess.STDOUT, text=True)
+        # The data is checked here, once, while the sites build: a data problem is printed once, as `validate`
+        # prints it, and not once per site by each mkdocs process's hook.
+        try:
+            load_all(root)
+        except DataError as err:
+            for proc in running.values():
+                proc.kill()
+                proc.communicate()
+            for problem in err.problems:
+                print(problem, file=sys.stderr)
+            print(summary(len(err.problems)), file=sys.stderr)
+            print(f"no site was built; {out} was left as it was", file=sys.stderr)
+            return 1
         failed = []
         for site, proc in running.items():
             output, _ = proc.communicate()

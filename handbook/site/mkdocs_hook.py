@@ -15,7 +15,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 from handbook.core.sites import NOTEBOOK_DIR, NOTEBOOKS, source_of
-from handbook.core.validate import DataError, load_all
+from handbook.core.validate import DataError, load_all, summary
 from handbook.site.notebook_pages import slim_page
 from handbook.site.org import OrgError, check_org, placeholders
 from handbook.site.render import Renderer, RenderError
@@ -28,6 +28,10 @@ if not notice.handlers:
     _handler.setFormatter(logging.Formatter("WARNING -  %(message)s"))
     notice.addHandler(_handler)
     notice.propagate = False
+# mkdocs-mermaid2 logs an INFO line per page and per rebuild ("MERMAID2 - ..."; 48 on each `make serve` rebuild):
+# only its warnings and errors are worth a line. mkdocs-jupyter logs three lines per notebook page likewise.
+for _name in ("mkdocs.plugins.mermaid2.util", "mkdocs.mkdocs-jupyter", "mkdocs.plugins.mkdocs_jupyter"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 _state: dict = {}
 
 
@@ -40,7 +44,7 @@ def on_config(config):
     except DataError as err:
         for problem in err.problems:
             log.error(str(problem))
-        raise PluginError(f"{len(err.problems)} problem(s) in data/; no site was written") from None
+        raise PluginError(f"{summary(len(err.problems))}; no site was written") from None
     try:
         org = check_org(settings.get("org"))
     except OrgError as err:

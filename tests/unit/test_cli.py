@@ -44,7 +44,7 @@ def test_schema_writes_the_files_and_check_finds_a_stale_one(tmp_path):
     stale = call_handbook("schema", "--check", root=root)
     assert stale.returncode == 1
     assert stale.stderr == ("data/schemas/rubric.schema.json: out of date with handbook/core/model.py; run "
-                            "`python -m handbook schema`\n")
+                            "`make schema`\n")
 
 
 def test_build_passes_the_chosen_sites_and_output_folder(tmp_path, monkeypatch):

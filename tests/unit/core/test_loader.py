@@ -43,10 +43,14 @@ def test_problems_inside_a_file_that_parses_are_each_reported_with_their_line(tm
 @pytest.mark.parametrize(("content", "line", "message"), [
     (b"", 1, "file is empty"),
     (b"\xff\xfea\x00", 1, "saved as UTF-16 (it starts with a byte order mark); save it as UTF-8"),
-    (b"a: 1\nb: \xe9t\xe9\n", 2, "not valid UTF-8 (byte 0xe9 at offset 8)"),
+    (b"a: 1\nb: \xe9t\xe9\n", 2, ("not valid UTF-8 (byte 0xe9 at offset 8): the file was saved in another encoding; "
+                                 "save it as UTF-8 (in VS Code: the encoding in the status bar, then Save with "
+                                 "Encoding > UTF-8) and check the characters on that line")),
     (b"a: 1\n\tb: 2\n", 2, "invalid YAML: a tab character; YAML indents with spaces only"),
     (b"a: 1\n---\nb: 2\n", 2, "invalid YAML: a second document (`---`); a data file holds one document"),
-    (b"a: [1, 2\n", 2, "invalid YAML: expected ',' or ']', but got '<stream end>' (while parsing a flow sequence)"),
+    (b"a: [1, 2\n", 2, ("invalid YAML: the [ opened on line 1 is not closed before line 2: add the closing ], or a comma "
+                      "between its items (the parser says: expected ',' or ']', but got '<stream end>' (while parsing "
+                      "a flow sequence))")),
     (b"a: \x07\n", 1, "invalid YAML: control character U+0007 is not allowed"),
     (b"base: &b {x: 1}\nother: *b\n", 2, ("invalid YAML: YAML aliases (*name) are not supported: write the value out "
                                          "in full")),

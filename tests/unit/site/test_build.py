@@ -4,6 +4,7 @@ the build date and the working-tree snapshot."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -11,12 +12,17 @@ import pytest
 
 from handbook.core.sites import SITES
 from handbook.site import build
+from tests.helpers import ROOT, VALID
 
 CONFIG = "site_name: {name}\ndocs_dir: docs-{name}\nstrict: true\ntheme: {{name: mkdocs}}\nnav: [{page}]\n"
 
 
 def project(root: Path, broken: str | None = None) -> Path:
-    """One tiny plain-MkDocs site per entry of SITES, under the configs SITES names; `broken` links a missing page."""
+    """One tiny plain-MkDocs site per entry of SITES, under the configs SITES names; `broken` links a missing page.
+    The valid fixture's data/, which the build checks once before the sites are written."""
+    for name in ("data", "snippets", "diagrams"):
+        shutil.copytree(VALID / name, root / name)
+    shutil.copytree(ROOT / "data" / "schemas", root / "data" / "schemas", dirs_exist_ok=True)
     for name, site in SITES.items():
         (root / f"docs-{name}").mkdir(parents=True, exist_ok=True)
         (root / f"docs-{name}" / "index.md").write_text(f"# {name} home\n", encoding="utf-8")
