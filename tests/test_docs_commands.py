@@ -47,6 +47,12 @@ SKIPPED = {
     "git tag -a v1.2.0": "tags main for a release: a lead's step; the workflow it starts is tests/test_workflows.py",
     "git tag -a v1.4.0": "as git tag -a v1.2.0",
     ".venv/bin/python -m handbook": "names the entry point in a table; its subcommands are listed here",
+    "make check": "the unit tests with coverage (half a minute); they run in make test as tests/unit/",
+    "make reference": "rewrites tests/fixtures/rendered/; tests/unit/site/test_reference.py compares with it",
+    "make pdf KIT=prep": "as make pdf",
+    ".venv/bin/python -m handbook build": "what make build runs, which runs here",
+    ".venv/bin/pre-commit run --all-files --show-diff-on-failure": "every hook on every file: tests/test_hooks.py runs "
+                                                                   "the configured hooks on a fresh copy",
 }
 
 # commands run here, in this order, with what their success looks like
@@ -100,7 +106,7 @@ def test_one_way_to_run_the_package():
 @pytest.fixture(scope="module")
 def clone(tmp_path_factory):
     root = repo_copy(tmp_path_factory.mktemp("docs") / "repo")
-    for name in ("pyproject.toml", "constraints.txt", "scripts/install-actionlint.sh"):
+    for name in ("pyproject.toml", "constraints.txt"):
         os.utime(root / name, (946684800, 946684800))  # older than the shared .venv's stamp: `make setup` is a no-op
     return root
 
@@ -140,7 +146,9 @@ def test_make_serve_port_on_a_taken_port_names_port_before_building(clone):
 
 # Each sentence of the documents saying a tool refuses something, and the test that proves it.
 REFUSALS = {
-    "The validator refuses unknown keys": "tests/test_validate.py::test_broken_data_is_refused_with_exact_messages",
+    "The validator refuses unknown keys": "tests/unit/core/test_validate.py::test_broken_data_is_refused_with_exact_messages",
+    "The validator refuses a fourth, a missing listen line": "tests/fixtures/negative/card-too-many-follow-ups.yml",
+    "so a file whose hash differs is refused": "tests/test_lock.py::test_setup_refuses_a_file_the_lock_does_not_vouch_for",
     "`make build` refuses invalid data": "tests/test_sites.py::test_invalid_data_writes_no_site_and_says_where",
     "`make release` refuses a version": "tests/test_release.py::test_release_refuses_a_bad_version_or_uncommitted_data",
     "`make validate` refuses a data file without it": "tests/fixtures/negative/wrong-schema-header.yml",

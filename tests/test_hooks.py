@@ -26,7 +26,7 @@ PLANTED = {
     "data-matches-declared-schema": ("data/questions/part3.yml", "last_reviewed: 2026-", 'last_reviewed: "soon" #',
                                      "'soon' is not a 'date'"),
     "ruff": ("handbook/cli.py", "import argparse\n", "import argparse\nimport os\n", "F401"),
-    "shellcheck": ("scripts/planted.sh", None, '#!/usr/bin/env bash\nrm -rf $1/build\n', "SC2086"),
+    "shellcheck": ("snippets/shell/planted.sh", None, '#!/usr/bin/env bash\nrm -rf $1/build\n', "SC2086"),
     "yamllint": ("data/rubric.yml", "\n", "   \n", "trailing spaces"),
     "actionlint": (".github/workflows/ci.yml", "runs-on: ubuntu-24.04", "runs-on: ubuntu-24.04\n    timeout-minutes: soon",
                    "timeout-minutes"),
@@ -86,8 +86,8 @@ def test_the_schema_hook_reads_dates_as_the_loader_does(tmp_path):
     bad = tmp_path / "data" / "questions" / "part3.yml"
     bad.parent.mkdir(parents=True)
     shutil.copytree(ROOT / "data" / "schemas", tmp_path / "data" / "schemas")
-    bad.write_text(part.read_text(encoding="utf-8").replace("    minutes: 4\n", "    minutes: four\n", 1),
-                   encoding="utf-8")
+    bad.write_text(re.sub(r"^    minutes: \d+\n", "    minutes: four\n", part.read_text(encoding="utf-8"), count=1,
+                          flags=re.MULTILINE), encoding="utf-8")
     problems = [str(p) for p in declared.check(bad, tmp_path)]
     line = next(i for i, text in enumerate(bad.read_text().splitlines(), 1) if "minutes: four" in text)
     assert problems == [f"data/questions/part3.yml:{line}: questions[0].minutes: 'four' is not of type 'integer'"]
