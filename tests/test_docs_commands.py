@@ -148,6 +148,7 @@ def test_make_serve_port_on_a_taken_port_names_port_before_building(clone):
 REFUSALS = {
     "The validator refuses unknown keys": "tests/unit/core/test_validate.py::test_broken_data_is_refused_with_exact_messages",
     "The validator refuses a fourth, a missing listen line": "tests/fixtures/negative/card-too-many-follow-ups.yml",
+    "(the validator refuses a copy)": "tests/fixtures/negative/scale-public-copies-meaning.yml",
     "so a file whose hash differs is refused": "tests/test_lock.py::test_setup_refuses_a_file_the_lock_does_not_vouch_for",
     "`make build` refuses invalid data": "tests/test_sites.py::test_invalid_data_writes_no_site_and_says_where",
     "`make release` refuses a version": "tests/test_release.py::test_release_refuses_a_bad_version_or_uncommitted_data",
