@@ -58,9 +58,13 @@ AUDITED = [
     ("diagram page", "interviewer", "parts/part3/"),
     ("diagram in view", "candidate", "#format-and-timing"),
     ("scorecard", "interviewer", "scorecard/"),
+    ("room page", "interviewer", "room/"),
 ]
 # Measured and reported, but not one of issue 7's four pages: the worst case of loading mermaid near the viewport.
 CONTEXT_ONLY = {"diagram in view"}
+# Pages with targets in some categories only (issue 11: the room page scores 100 on accessibility; it carries the
+# whole scorecard and six cue cards, so its mobile performance is reported for context).
+TARGETED_ONLY = {"room page": {"accessibility"}}
 CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 95}
 BUILD_BUDGET_S = 10.0
 RATIO_BUDGET = 1.5
@@ -498,7 +502,7 @@ def targets(builds: dict, weights: dict[str, list[dict]], audits: list[dict]) ->
     for entry in audits:
         for cat, floor in CATEGORIES.items():
             score = entry.get("scores", {}).get(cat)
-            context = entry["label"] in CONTEXT_ONLY
+            context = entry["label"] in CONTEXT_ONLY or cat not in TARGETED_ONLY.get(entry["label"], CATEGORIES)
             rows.append({"target": f"Lighthouse {cat}: {entry['label']} ({entry['site']} {entry['page']})",
                          "want": f"(context; {floor})" if context else f">= {floor}",
                          "actual": entry.get("error", "?") if score is None else f"{score:g}",
