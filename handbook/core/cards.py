@@ -67,7 +67,7 @@ class Card:
     start: int  # minute of the interview it begins at
     questions: list[CardQuestion] = field(default_factory=list)  # whose prompt is read from the card
     must_ask: list[MustAsk] = field(default_factory=list)  # follow-ups marked card: true, in question order
-    others: list[Question] = field(default_factory=list)  # the part's other active seed questions (prep pages)
+    others: list[Question] = field(default_factory=list)  # the part's other seed questions in the plan (swaps)
     bars: list[Bar] = field(default_factory=list)
 
     @property
@@ -86,7 +86,9 @@ def cards(interview: Interview, rubric: Rubric, questions_of) -> list[Card]:
         active = [q for q in questions_of(part.id) if q.status == "active"]
         on_card = [CardQuestion(q, said(q.prompt) or "") for q in active if q.card]
         must_ask = [MustAsk(q, f) for q in active for f in q.follow_ups if f.card]
-        others = [q for q in active if q.seed and not q.card]
+        # "Also:" lists only what can run in the slot (run: default or swap): a seed question outside the plan,
+        # such as the 10-minute shell challenge, cannot fit its part and stays on the prep pages.
+        others = [q for q in active if q.seed and not q.card and q.run]
         bars = [Bar(a, a.expected.mid, labels.get(a.expected.mid, ""), a.expected.senior,
                     labels.get(a.expected.senior, "")) for a in (areas[i] for i in part.rubric_areas if i in areas)]
         out.append(Card(part.id, "part", n, part, t, on_card, must_ask, others, bars))

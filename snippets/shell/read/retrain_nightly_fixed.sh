@@ -6,7 +6,7 @@ rm -rf ./*
 train-model --out . 2>&1 | tee train.log
 new=$(evaluate-model model.bin)
 old=$(evaluate-model "$LIVE_DIR/model.bin")
-if awk -v n="$new" -v o="$old" 'BEGIN { exit !(n ~ /^[0-9]*[.]?[0-9]+$/ && n + 0 > o + 0) }'; then
+if awk -v n="$new" -v o="$old" 'BEGIN { r = "^[0-9]*[.]?[0-9]+$"; exit !(n ~ r && o ~ r && n + 0 > o + 0) }'; then
   cp model.bin "$LIVE_DIR/.model.bin.new"
   ln -f "$LIVE_DIR/model.bin" "$LIVE_DIR/model.bin.previous"
   mv -f "$LIVE_DIR/.model.bin.new" "$LIVE_DIR/model.bin"

@@ -105,6 +105,16 @@ def test_greater_than_is_a_redirect(box):
     assert not (box["work"] / "0.90").exists()
 
 
+@pytest.mark.parametrize("live_score", ["nan", "", "ERROR"])
+def test_fixed_script_never_promotes_over_a_live_score_that_is_not_a_number(box, live_score):
+    """The numeric check covers both sides: a live model whose evaluation prints `nan`, nothing or an error is a
+    failed comparison, not a score of 0 that any new model beats (awk reads a non-number as 0)."""
+    (box["live"] / "model.bin").write_text(f"{live_score}\n")
+    result = run(FIXED, box, STUB_METRIC="0.93")
+    assert result.returncode == 0, result.stderr
+    assert live_model(box) == live_score, f"the fixed script promoted over a live score of {live_score!r}"
+
+
 def test_live_model_overwritten_in_place(box):
     """`cp` onto the live file rewrites the inode the server has open and keeps no previous model."""
     inode = (box["live"] / "model.bin").stat().st_ino

@@ -48,3 +48,16 @@ def test_a_part_card_holds_only_what_the_data_marks_for_it():
         expected = {a.id: a.expected for a in data.rubric.areas}
         assert [(b.area.id, b.mid, b.senior) for b in card.bars] == \
             [(i, expected[i].mid, expected[i].senior) for i in card.item.rubric_areas]
+
+
+def test_also_lists_only_seed_questions_the_plan_can_run():
+    data = load_all(ROOT)
+    made = {c.id: c for c in cards.cards(data.interview, data.rubric, data.questions_of)}
+    for card in made.values():
+        assert all(q.run in ("default", "swap") and q.seed and not q.card for q in card.others), card.id
+    # Part 4's 10-minute shell challenge is a seed question outside the plan: prep pages only, not "Also:"
+    outside = [q for q in data.questions_of("part4") if q.seed and q.status == "active" and not q.run]
+    assert outside and not {q.id for q in outside} & {q.id for q in made["part4"].others}
+    # Part 3's swaps stay listed: its time cue sends the interviewer to them
+    assert {q.id for q in made["part3"].others} == \
+        {q.id for q in data.questions_of("part3") if q.status == "active" and q.run == "swap" and q.seed}
