@@ -99,10 +99,35 @@ def overlaps(a: dict, b: dict, slack: float = 0.5) -> bool:
             and a["top"] < b["bottom"] - slack and b["top"] < a["bottom"] - slack)
 
 
-@pytest.mark.parametrize("width", [412, 1280])
+PHONE_CUTOFF = 600  # handbook.css: below this width the timeline is left out and its table carries the plan
+
+
+def test_on_a_phone_the_timeline_gives_way_to_its_table(built_sites):
+    """At 412 px the chart's labels would be about 8 px and float beside their bars, so handbook.css hides it (not in
+    print); the table just above it, still on screen, gives every segment with its minutes."""
+    data = load_all(ROOT)
+    with serve(built_sites / "candidate") as base, browser() as b:
+        page = b.new_context(viewport={"width": 412, "height": 915}).new_page()
+        page.goto(f"{base}/", wait_until="load")
+        shown = page.evaluate("""() => { const t = document.querySelector('.hb-timeline');
+            return t && {chart: t.getBoundingClientRect().height, display: getComputedStyle(t).display,
+                         table: t.previousElementSibling.textContent,
+                         tableDisplay: getComputedStyle(t.previousElementSibling).display}; }""")
+        page.emulate_media(media="print")
+        printed = page.evaluate("getComputedStyle(document.querySelector('.hb-timeline')).display")
+    assert shown is not None, "the timeline has no .hb-timeline wrapper: the phone rule cannot find it"
+    assert shown["display"] == "none" and shown["chart"] == 0 and printed != "none"
+    assert shown["tableDisplay"] != "none"
+    segments = [data.interview.opening, *data.interview.parts, data.interview.closing]
+    for seg in segments:
+        assert re.search(rf"{re.escape(seg.title)}\s+{seg.minutes}\b", shown["table"]), seg.title
+
+
+@pytest.mark.parametrize("width", [PHONE_CUTOFF + 1, 768, 1280])
 def test_timeline_labels_neither_overlap_nor_run_off_the_edge(built_sites, width):
-    """The interview timeline (a mermaid gantt drawn from data/interview.yml) on the candidate home page, on a 412 px
-    phone and a desktop: every text label's box is inside the chart and clear of every other label."""
+    """The interview timeline (a mermaid gantt drawn from data/interview.yml) on the candidate home page, from the
+    narrowest width that shows it (a large phone held sideways, a small tablet) to a desktop: every text label's box
+    is inside the chart and clear of every other label."""
     data = load_all(ROOT)
     site = built_sites / "candidate"
     with serve(site) as base, browser() as b:

@@ -57,8 +57,21 @@ def test_the_faq_states_the_hint_rule_the_question_files_apply(built_sites):
     assert hints and other_rule == [], "these hints state another cost than the FAQ tells candidates: update one side"
     faq = page(built_sites, "faq")
     section = faq[faq.index("What if I get stuck?"):faq.index("What if I don't know")]
-    assert "can still score as solid, but not as our top mark" in section.replace(" ,", ",")
-    assert data.rubric.scale[1].label.lower() in section.lower()  # half or more hinted: the area's 2
+    # running.md's table turns the per-follow-up cap into area scores; the FAQ states the same three rows
+    running = (ROOT / "docs" / "interviewer" / "running.md").read_text(encoding="utf-8")
+    assert re.search(r"\| Half or more of the area's follow-ups needed a hint \| 2 \|", running)
+    assert re.search(r"\| \*\*A second hint, or telling the answer\*\* \|.*\| That follow-up counts as not demonstrated \|", running)
+    assert re.search(r"\| Fewer than half .*\| 3, or 4 if the depth came from the \*other\*, unhinted follow-ups \|", running)
+    scale = {s.score: s.label for s in data.rubric.scale}
+    assert f"complete after one hint can still support a 3 ({scale[3]}) for that area, but not a 4" in section
+    assert f"half or more of an area's follow-up questions, the area scores at most 2 ({scale[2]}" in section
+    assert "giving you the answer, that follow-up counts as not shown" in section
+    assert not re.search(r"\bsolid\b|\bsteps?\b", section), "interviewer words: say score and follow-up question"
+    # the scale's public rows agree: a 2 is repeated prompting (half or more hinted), a 3 allows fewer than half
+    assert "half or more of the area's follow-up questions" in plain(data.rubric.scale[1].public)
+    assert "fewer than half of the area's follow-up questions" in plain(data.rubric.scale[2].public)
+    prepare = page(built_sites, "prepare")
+    assert "shown unprompted" not in prepare and "see the FAQ for how hints count" in prepare
     assert not re.search(r"harmless|no effect|costs you nothing", section.split("These are not hints")[0])
 
 
@@ -184,3 +197,157 @@ def test_only_the_example_values_count_as_placeholders():
     assert placeholders(check_org(_org())) == []
     assert placeholders(check_org(_org(company="Example Corp", contact="recruiting@example.com"))) == \
         ["company", "contact"]
+
+
+# --- one plan, stated the same way everywhere -----------------------------------------------------------------------
+
+NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]
+
+
+def _digits(text: str) -> str:
+    """Durations in words as digits ("ten minutes"; "one scenario" stays), and part names ("Part 4"), versions
+    ("3.11"), sizes ("10-line") and thousands out."""
+    text = re.sub(rf"\b({'|'.join(NUMBER_WORDS)})(?=[ -]minutes?\b)",
+                  lambda m: str(NUMBER_WORDS.index(m.group(1).lower()) + 1), text, flags=re.IGNORECASE)
+    return re.sub(r"\bPart \d+('s)?|\d+\.\d+|\d+-line|\d+,\d{3}", " ", text)
+
+
+def _minutes_in(text: str) -> list[int]:
+    """The durations a passage about one part states, in order: its whole numbers ("about 4 to sketch")."""
+    return [int(n) for n in re.findall(r"\b\d+\b", _digits(text))]
+
+
+def _durations_in(text: str) -> list[int]:
+    """Only the numbers a passage gives as minutes: "about 8 minutes", "a 2-minute read"; not a scenario's own
+    clock ("what you would do in the next ten minutes")."""
+    return [int(n) for n in re.findall(r"(?<!next )\b(\d+)[ -]minutes?\b", _digits(text))]
+
+
+def _between(text: str, start: str, end: str, after: int = 0) -> str:
+    i = text.index(start, after)
+    return text[i + len(start):text.index(end, i)]
+
+
+def _plan(data) -> dict[str, tuple[int, list[int]]]:
+    """Part number -> (the part's minutes, its default-plan questions' minutes in asking order)."""
+    return {p.id[4:]: (p.minutes, [q.minutes for q in data.default_plan(p.id)]) for p in data.interview.parts}
+
+
+def _check_split(where: str, total: int, numbers: list[int], splits: dict) -> None:
+    """A part broken into phases: the phases add up to the part, and every page names the same phases."""
+    if numbers and numbers[0] == total and sum(numbers[1:]) == total:
+        numbers = numbers[1:]  # "14 minutes: about 2 ..., 8 ..., 4 ..."
+    assert sum(numbers) == total, f"{where}: {numbers} do not add up to the part's {total} minutes"
+    splits.setdefault(total, set()).add(tuple(numbers))
+
+
+def test_every_duration_the_candidate_pages_give_a_part_or_item_matches_the_plan(built_sites):
+    """The part headings, each part's "how it runs", the practice table and the study plan's drills: a part broken
+    into phases adds up to the part's minutes in data/interview.yml, with the same phases everywhere; an item of a part
+    takes the minutes of its default-plan question (data/questions), in the order the part asks them."""
+    data = load_all(ROOT)
+    plan = _plan(data)
+    splits: dict[int, set] = {}
+    home, prepare = page(built_sites, ""), page(built_sites, "prepare")
+    checked = 0
+    for p in data.interview.parts:
+        n = p.id[4:]
+        total, items = plan[n]
+        heading = f"Part {n}: {plain(p.title)} ("
+        assert _minutes_in(_between(home, heading, ")"))[:1] == [total], heading
+        how = _between(home, "How it runs.", "Topics:", home.index(heading))
+        # what is outside the hour (the code review's own session) comes last and is not the part's plan
+        how = re.split(r"[^.]*\b(?:code review|shell challenge)\b", how)[0]
+        stated = _minutes_in(how)
+        if stated != items:  # not item by item: the part's phases (Part 1's one question, Part 2's scenario)
+            _check_split(f"Part {n} how it runs: {stated}, the plan asks {items}, or phases", total, stated, splits)
+        checked += 1
+    html = (built_sites / "candidate" / "practice" / "index.html").read_text(encoding="utf-8")
+    rows = [[plain(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+            for row in re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)]
+    item_rows: dict[str, list[int]] = {}
+    for row in rows:
+        if len(row) == 3 and (m := re.search(r"\(Part (\d)\)", row[0])):
+            total, items = plan[m.group(1)]
+            stated = _minutes_in(row[1])
+            if re.match(rf"{total} minutes:", row[1]):
+                _check_split(f"practice table, {row[0]}", total, stated, splits)
+            else:
+                item_rows.setdefault(m.group(1), []).append(stated[0])
+            checked += 1
+        elif len(row) == 3 and row[0].startswith("Outside the hour"):
+            assert "Part" not in row[1], row
+    for n, stated in item_rows.items():
+        assert stated == plan[n][1][:len(stated)], f"practice table, Part {n} items: {stated}, the plan {plan[n][1]}"
+    assert item_rows.get("4") == plan["4"][1], "the practice table lists every Part 4 item"
+    for day in re.findall(r"Day \d: [^(]*\(Part (\d)\)", prepare):
+        drill = _between(prepare, "Do:", "Day" if day != "4" else "Optional",
+                         prepare.index(f"(Part {day})"))
+        total, items = plan[day]
+        stated = _minutes_in(drill)
+        rest = list(items)
+        drills_items = all(x in rest and not rest.remove(x) for x in stated)  # some of the part's items, timed
+        if not drills_items:
+            _check_split(f"study plan, Part {day}: {stated} are neither items of the part ({items}) nor", total,
+                         stated, splits)
+        checked += 1
+    # each brief and starter of the hour on the practice page ("Used in <part>"): any minutes it gives are the
+    # part's, one of its items' or one of its agreed phases
+    parts = re.split(r"<h[2-4] id=\"[^\"]*\"[^>]*>(.*?)</h[2-4]>", html[html.index("<article"):], flags=re.DOTALL)
+    bodies = [plain(b) for b in parts[2::2]]
+    for i, body in enumerate(bodies):
+        m = re.match(r"Used in (.+)", body)
+        part = m and next((p for p in data.interview.parts if body.startswith(f"Used in {plain(p.title)}")), None)
+        if not part:
+            continue
+        total, items = plan[part.id[4:]]
+        allowed = {total, *items, *(x for split in splits.get(total, ()) for x in split)}
+        brief = bodies[i + 1] if i + 1 < len(bodies) else ""  # the "Brief: ..." heading's text, starter included
+        wrong = [x for x in _durations_in(brief) if x not in allowed]
+        assert wrong == [], f"practice page, {part.id} brief: {wrong} minutes; the plan has {sorted(allowed)}"
+        checked += 1
+    assert checked >= 4 + 4 + 4 + 6, "a part, a practice row, a study day or a brief was not found"
+    assert all(len(s) == 1 for s in splits.values()), f"a part's phases differ between pages: {splits}"
+
+
+def test_exercises_outside_the_hour_are_never_said_to_be_used_in_a_part(built_sites):
+    """An exercise with outside_hour (the validator requires it when only a bank question uses the exercise, and
+    refuses it when a default-plan question does) is listed apart, with that sentence instead of "Used in"."""
+    data = load_all(ROOT)
+    html = (built_sites / "candidate" / "practice" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article"):html.index("</article>")]
+    # each heading with the text under it, up to the next heading of any level ("Used in" comes before the brief's)
+    parts = re.split(r"<h[2-4] id=\"[^\"]*\"[^>]*>(.*?)</h[2-4]>", article, flags=re.DOTALL)
+    sections = [(plain(t).rstrip(" ¶"), plain(body)) for t, body in zip(parts[1::2], parts[2::2])]
+    outside = [ex for ex in data.exercises.values() if ex.outside_hour]
+    assert {ex.id for ex in outside} >= {"code-review", "shell-challenge"}
+    in_plan = {q.exercise for q in data.default_plan() if q.exercise}
+    for ex in data.exercises.values():
+        if not ex.candidate_brief:
+            continue
+        body = next(v for k, v in sections if k == plain(ex.title))
+        if ex.outside_hour:
+            assert ex.id not in in_plan
+            assert "Used in" not in body and plain(ex.outside_hour) in body, ex.id
+        else:
+            assert re.match(r"Used in ", body), ex.id
+    # the practice page goes in the order of the interview: every exercise of the hour, then those outside it
+    headings = [t for t, _ in sections]
+    split = headings.index("Outside the hour")
+    titles = {plain(ex.title): ex for ex in data.exercises.values() if ex.candidate_brief}
+    placed = {t: headings.index(t) for t in titles}
+    assert placed and all((i > split) == bool(titles[t].outside_hour) for t, i in placed.items()), placed
+
+
+def test_a_part_that_promises_public_briefs_has_one_for_every_item(built_sites):
+    """Part 4 tells candidates "every one has a public brief on the practice page": each of its default-plan questions,
+    the behavioural one included, has a brief (its own or its exercise's) and the practice page shows it."""
+    data = load_all(ROOT)
+    text = page(built_sites, "practice")
+    promising = [p for p in data.interview.parts if "public brief" in p.how_it_runs]
+    assert promising
+    for p in promising:
+        for q in data.default_plan(p.id):
+            brief = q.candidate_brief.text if q.candidate_brief else data.exercises[q.exercise].candidate_brief
+            assert brief and visible_text_of_field(brief)[:100] in text, q.id

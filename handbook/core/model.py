@@ -275,6 +275,8 @@ class Exercise(Node):
     title: Line = candidate()
     seed: Line = candidate()
     used_in: list[PartId] = candidate(min_length=1)
+    # for an exercise no default-plan question uses: how a candidate may meet it outside the hour (public wording)
+    outside_hour: Line | None = candidate(None)
     candidate_brief: Text | None = candidate(None)
     starter_snippets: list[SnippetRef] = candidate([])
     how_to_run: Text

@@ -398,9 +398,18 @@ def _check_invariants(data: DataSet, docs: dict[str, Document], exercise_files: 
         _check_default_plan(data, lambda loc, message: at(iv, loc, message), at)
 
     # exercises
+    in_hour = {q.exercise: q.id for q in data.default_plan() if q.exercise}
+    asked = {q.exercise: q.id for q in data.questions if q.exercise}  # by any question, the bank's included
     for rel, ex in exercise_files.items():
         if Path(rel).stem != ex.id:
             at(rel, ("id",), f"id {ex.id!r} must match the file name {Path(rel).stem!r}")
+        if in_hour and ex.id in in_hour and ex.outside_hour:
+            at(rel, ("outside_hour",), f"the default-plan question {in_hour[ex.id]!r} uses this exercise, so it is "
+                                       "in the hour: remove outside_hour")
+        elif in_hour and ex.id in asked and ex.id not in in_hour and not ex.outside_hour:
+            at(rel, ("outside_hour",), f"only {asked[ex.id]!r}, a question outside the default plan, uses this "
+                                       "exercise: set outside_hour, how a candidate may meet it instead (the "
+                                       "practice page prints it)")
         for j, pid in enumerate(ex.used_in):
             if pid not in part_ids:
                 at(rel, ("used_in", j), f"unknown part {pid!r} (known: {_known(part_ids)})")

@@ -7,7 +7,8 @@
 # - Make it extensible for new data types
 # - Ensure thread-safety for concurrent processing
 #
-# You have about 10 minutes of coding, then we discuss the design. Think aloud. It is fine to sketch some methods and discuss the rest.
+# You have about 8 minutes of coding (after about 2 to read this and ask questions), then about 4 to discuss the
+# design. Think aloud. It is fine to sketch some methods and discuss the rest.
 # A record is a plain dict such as {"type": "click", "user_id": "u-17", "item_id": "sku-9", "dwell_ms": 5400}.
 # The signatures below are a suggestion: rename, split or replace them if your design needs it.
 
