@@ -162,6 +162,15 @@ def test_the_same_holds_at_senior_and_the_level_is_decided_apart_from_the_streng
     assert got.level == "mid" and got.outcome in scoring.HIRES
 
 
+def test_the_knife_edge_check_finds_a_senior_condition_no_senior_profile_meets(rubric):
+    """More distinguishing areas than senior has: not even the profile exactly at the senior column is a senior hire."""
+    impossible = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(
+        update={"distinguishing_at_level": 4})})
+    problems = scoring.knife_edges(impossible)
+    assert problems[0] == "the profile exactly at the senior expectations gives Hire at mid level, not a hire at senior"
+    assert scoring.evaluate(impossible, {a.id: 4 for a in rubric.areas}).label == "Hire at mid level"
+
+
 def test_the_knife_edge_check_finds_a_rule_without_slack(rubric):
     assert scoring.knife_edges(rubric) == []
     tight = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(update={"slack_points": 0})})
