@@ -239,3 +239,10 @@ def test_an_area_the_veto_covers_asked_by_no_one_is_not_enough_evidence(rubric, 
     assert ("ML System Design: weighted 20% or more, under the veto, and asked by no one: Not enough evidence; "
             "schedule the follow-up.") in out
     assert "The rule used the 70% of the weight that was assessed." in out  # the 70% floor alone would pass it
+
+
+def test_a_path_that_cannot_be_read_is_refused_naming_it(exported, tmp_path):
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    err = refused(exported[0], folder)
+    assert f"{folder}: cannot read it: Is a directory" in err and "Traceback" not in err
