@@ -105,8 +105,17 @@ def test_not_asked_is_a_choice_in_every_area_and_not_a_one(watch, rubric):
     as_one = card.shown(page)
     card.fill(page, {aws: "na"})
     as_na = card.shown(page)
-    assert as_one == ("2.60", "No hire") and as_na == ("3.00", "Hire at mid level")
-    assert "not asked: AWS & Infrastructure" in page.inner_text("#scorecard-basis")
+    # AWS & Infrastructure is under the veto: not asked, it leaves no decision (hm_review item 6)
+    assert as_one == ("2.60", "No hire") and as_na == ("3.00", "Not enough evidence")
+    basis = page.inner_text("#scorecard-basis")
+    assert "not asked: AWS & Infrastructure" in basis
+    assert "AWS & Infrastructure must be asked (weighted 20% or more, under the veto): schedule the follow-up." in basis
+    ps = "problem_solving"
+    card.fill(page, {aws: 2, ps: 1})
+    ps_one = card.shown(page)
+    card.fill(page, {ps: "na"})
+    assert (ps_one, card.shown(page)) == (("2.60", "No hire"), ("2.78", "Hire at mid level"))
+    assert "must be asked" not in page.inner_text("#scorecard-basis")
 
 
 def test_half_filled_card_shows_no_recommendation(watch, rubric):

@@ -109,8 +109,9 @@ class RubricArea(Node):
 
 
 class Veto(Node):
-    min_weight: int = Field(gt=0, le=100)
-    score_at_most: int = Field(ge=1, le=9)
+    min_weight: int = Field(gt=0, le=100)  # the areas it covers; each must be assessed for a decision
+    score_at_most: int = Field(ge=1, le=9)  # one card: a score at or below this
+    panel_mean_at_most: float = Field(ge=1, le=9)  # a panel: an area's mean at or below this
     outcome: Line
     why: Text
 
@@ -133,7 +134,10 @@ class RecommendationRule(Node):
     points_below_expected: int = Field(ge=0, le=8)  # Hire at a level: no area more than this below its expectation
     slack_points: int = Field(ge=0, le=8)  # and weighted ≥ the level's expected weighted score minus this many
     #                                        points in the heaviest area assessed
+    distinguishing_at_level: int = Field(ge=0, le=8)  # Hire at a level above the lowest: at least this many of the
+    #                                        areas it expects more of than the level below at or above its column
     strong_margin: float = Field(gt=0, le=8)  # Strong hire: weighted ≥ expected + this, and no area below expectation
+    strong_hire_at: list[Level] = Field(min_length=1)  # the levels at which a Strong hire is given
     strong_no_hire_below: float = Field(ge=1, le=9)  # no level passes and weighted below this: Strong no hire
     min_assessed_weight: int = Field(gt=0, le=100)  # less weight than this assessed: Not enough evidence
     veto: Veto | None = None

@@ -1,15 +1,20 @@
 """The recommendation rule of data/rubric.yml `recommendation:` in exact arithmetic.
 
 One card (or a panel's mean scores) gives a score per area, or "na" (not asked). The rule, in order:
-1. Only the areas assessed count. With less than `min_assessed_weight` of the weight assessed: Not enough evidence.
+1. Only the areas assessed count. With less than `min_assessed_weight` of the weight assessed, or an area the veto
+   covers (weighted `veto.min_weight` or more) not asked: Not enough evidence.
 2. Weighted score = Σ weight × score / Σ weight, over the areas assessed (the weights renormalised).
 3. For each level, highest first: Hire at that level when no assessed area is more than `points_below_expected`
-   below its expectation at the level, and the weighted score is at least the level's expected weighted score
-   (over the same areas) minus `slack_points` points in the heaviest area assessed. The level is the first that passes.
-   Strong hire at that level when the weighted score is at least its expected weighted score + `strong_margin` and no
-   area is below its expectation. No level passes: No hire, or Strong no hire below `strong_no_hire_below`.
-4. The veto: a score at or below `veto.score_at_most` in an assessed area weighted `veto.min_weight` or more caps the
-   outcome at `veto.outcome` (and then no level is recommended).
+   below its expectation at the level, the weighted score is at least the level's expected weighted score
+   (over the same areas) minus `slack_points` points in the heaviest area assessed, and (for a level above the
+   lowest) at least `distinguishing_at_level` of the level's distinguishing areas (those it expects more of than the
+   level below) were assessed at or above the level's column. The level is the first that passes.
+   Strong hire at that level, for a level in `strong_hire_at`, when the weighted score is at least its expected
+   weighted score + `strong_margin` and no area is below its expectation. No level passes: No hire, or Strong no hire
+   below `strong_no_hire_below`.
+4. The veto: a card's score at or below `veto.score_at_most`, or a panel's mean at or below `veto.panel_mean_at_most`,
+   in an assessed area weighted `veto.min_weight` or more caps the outcome at `veto.outcome` (and then no level is
+   recommended).
 """
 
 from __future__ import annotations
@@ -45,6 +50,7 @@ class Result:
     not_asked: tuple[str, ...] = ()  # ids of the areas marked not asked
     assessed_weight: int = 100
     bars: dict[str, Fraction] = field(default_factory=dict)  # level -> the weighted score a Hire there needs
+    unasked_vetoed: tuple[str, ...] = ()  # ids of areas the veto covers that were not asked: Not enough evidence
 
     @property
     def display(self) -> str:
@@ -75,6 +81,28 @@ def expected(area: RubricArea, level: str) -> int:
     return getattr(area.expected, level)
 
 
+def lower_level(rubric: Rubric, level: str) -> str | None:
+    """The level below `level` in the rule's levels (highest first), or None for the lowest."""
+    levels = rubric.recommendation.levels
+    i = levels.index(level)
+    return levels[i + 1] if i + 1 < len(levels) else None
+
+
+def distinguishing(rubric: Rubric, level: str) -> list[RubricArea]:
+    """The areas `level` expects more of than the level below (none for the lowest level)."""
+    below = lower_level(rubric, level)
+    return [] if below is None else [a for a in rubric.areas if expected(a, level) > expected(a, below)]
+
+
+def veto_hit(rubric: Rubric, area: RubricArea, score: int | Fraction) -> bool:
+    """Whether this assessed score (a card's whole number, or a panel's mean) is one the veto covers."""
+    veto = rubric.recommendation.veto
+    if not veto or area.weight < veto.min_weight:
+        return False
+    whole = Fraction(score).denominator == 1
+    return score <= veto.score_at_most if whole else score <= Fraction(str(veto.panel_mean_at_most))
+
+
 def check_scores(rubric: Rubric, scores: Mapping[str, object]) -> list[str]:
     """What is wrong with one card's scores, as sentences (empty when they fit the rubric)."""
     problems = []
@@ -103,16 +131,16 @@ def evaluate(rubric: Rubric, scores: Mapping[str, int | Fraction | str]) -> Resu
     not_asked = tuple(a.id for a in rubric.areas if scores[a.id] == NA)
     weight = sum(a.weight for a in assessed)
     if not assessed:
-        return Result(None, NOT_ENOUGH, None, NOT_ENOUGH, (), not_asked, 0)
+        return Result(None, NOT_ENOUGH, None, NOT_ENOUGH, (), not_asked, 0, {},
+                      tuple(a.id for a in rubric.areas if rule.veto and a.weight >= rule.veto.min_weight))
     s = {a.id: Fraction(scores[a.id]) for a in assessed}
     weighted = sum(a.weight * s[a.id] for a in assessed) / weight
-    vetoed_by: tuple[str, ...] = ()
-    if rule.veto:
-        vetoed_by = tuple(a.id for a in assessed
-                          if a.weight >= rule.veto.min_weight and s[a.id] <= rule.veto.score_at_most)
-    if weight < rule.min_assessed_weight:  # too little to pass anyone; a veto still says No hire
+    vetoed_by = tuple(a.id for a in assessed if veto_hit(rubric, a, s[a.id]))
+    unasked_vetoed = tuple(a.id for a in rubric.areas if rule.veto and a.id in not_asked
+                           and a.weight >= rule.veto.min_weight)
+    if weight < rule.min_assessed_weight or unasked_vetoed:  # too little to pass anyone; a veto still says No hire
         capped = rule.veto.outcome if vetoed_by else NOT_ENOUGH
-        return Result(weighted, capped, None, NOT_ENOUGH, vetoed_by, not_asked, weight)
+        return Result(weighted, capped, None, NOT_ENOUGH, vetoed_by, not_asked, weight, {}, unasked_vetoed)
     slack = Fraction(max(a.weight for a in assessed) * rule.slack_points, weight)
     bars, outcome, level = {}, None, None
     for lvl in rule.levels:
@@ -121,17 +149,19 @@ def evaluate(rubric: Rubric, scores: Mapping[str, int | Fraction | str]) -> Resu
         if outcome:
             continue
         near = all(s[a.id] >= expected(a, lvl) - rule.points_below_expected for a in assessed)
-        if near and weighted >= exp - slack:
+        shown = sum(1 for a in distinguishing(rubric, lvl) if a.id in s and s[a.id] >= expected(a, lvl))
+        enough_shown = lower_level(rubric, lvl) is None or shown >= rule.distinguishing_at_level
+        if near and enough_shown and weighted >= exp - slack:
             level = lvl
             at_or_above = all(s[a.id] >= expected(a, lvl) for a in assessed)
-            outcome = STRONG_HIRE if at_or_above and weighted >= exp + Fraction(hundredths(rule.strong_margin), 100) \
-                else HIRE
+            clearly = weighted >= exp + Fraction(hundredths(rule.strong_margin), 100)
+            outcome = STRONG_HIRE if lvl in rule.strong_hire_at and at_or_above and clearly else HIRE
     if outcome is None:
         outcome = STRONG_NO_HIRE if weighted < Fraction(hundredths(rule.strong_no_hire_below), 100) else NO_HIRE
     uncapped = outcome
     if vetoed_by and LADDER.index(rule.veto.outcome) > LADDER.index(outcome):
         outcome, level = rule.veto.outcome, None  # the veto caps; it never raises
-    return Result(weighted, outcome, level, uncapped, vetoed_by, not_asked, weight, bars)
+    return Result(weighted, outcome, level, uncapped, vetoed_by, not_asked, weight, bars, unasked_vetoed)
 
 
 def panel_means(rubric: Rubric, cards: Sequence[Mapping[str, int | str]]) -> dict[str, Fraction | str]:
@@ -147,7 +177,8 @@ def panel(rubric: Rubric, cards: Sequence[Mapping[str, int | str]]) -> Result:
     """The panel's result: the rule applied to each area's mean over the interviewers who assessed it.
 
     When every card assessed every area, the panel's weighted score is the mean of the cards' weighted scores;
-    the veto applies when an area's mean score is at or below the veto score.
+    the veto applies when an area's mean score is at or below `veto.panel_mean_at_most` (one card's score equal to
+    `veto.score_at_most` that does not carry to the mean is flagged by the debrief, not applied).
     """
     if not cards:
         raise ScoringError("a panel needs at least one scorecard")
@@ -195,7 +226,9 @@ def level_bars(rubric: Rubric) -> list[dict]:
         exp = Fraction(sum(a.weight * expected(a, lvl) for a in rubric.areas), total)
         out.append({"level": lvl, "expected": two_decimals(exp),
                     "hire": two_decimals(exp - Fraction(heaviest.weight * rule.slack_points, total)),
-                    "strong": two_decimals(exp + Fraction(hundredths(rule.strong_margin), 100)),
+                    "strong": (two_decimals(exp + Fraction(hundredths(rule.strong_margin), 100))
+                               if lvl in rule.strong_hire_at else None),
+                    "distinguishing": distinguishing(rubric, lvl), "below": lower_level(rubric, lvl),
                     "slack": two_decimals(Fraction(heaviest.weight * rule.slack_points, total)),
                     "floors": {a.id: expected(a, lvl) - rule.points_below_expected for a in rubric.areas},
                     "heaviest": heaviest})
@@ -227,6 +260,8 @@ def browser_rule(rubric: Rubric) -> dict:
         "levels": list(rule.levels),
         "points_below_expected": rule.points_below_expected,
         "slack_points": rule.slack_points,
+        "distinguishing_at_level": rule.distinguishing_at_level,
+        "strong_hire_at": list(rule.strong_hire_at),
         "strong_margin_hundredths": hundredths(rule.strong_margin),
         "strong_no_hire_below_hundredths": hundredths(rule.strong_no_hire_below),
         "min_assessed_weight": rule.min_assessed_weight,

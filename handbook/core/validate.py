@@ -549,6 +549,19 @@ def _check_rule(rubric, scores: list[int], report) -> None:
             report((name,), f"at most 2 decimals, got {value}")
     if not scores[0] <= rule.strong_no_hire_below <= scores[-1]:
         report(("strong_no_hire_below",), f"must lie on the scale 1-{scores[-1]}, got {rule.strong_no_hire_below}")
+    for j, lvl in enumerate(rule.strong_hire_at):
+        if lvl not in rule.levels:
+            report(("strong_hire_at", j), f"unknown level {lvl!r} (the rule's levels: {', '.join(rule.levels)})")
+    for lvl in rule.levels:
+        shown = scoring.distinguishing(rubric, lvl)
+        if scoring.lower_level(rubric, lvl) and len(shown) < rule.distinguishing_at_level:
+            report(("distinguishing_at_level",), f"{lvl} expects more than {scoring.lower_level(rubric, lvl)} in "
+                   f"{len(shown)} area(s), fewer than the {rule.distinguishing_at_level} a Hire at {lvl} needs")
+    if rule.veto:
+        at_most, panel = rule.veto.score_at_most, rule.veto.panel_mean_at_most
+        if scoring.hundredths(panel) != Fraction(str(panel)) * 100 or not at_most <= panel < at_most + 1:
+            report(("veto", "panel_mean_at_most"), f"at most 2 decimals, from score_at_most ({at_most}) up to "
+                   f"less than {at_most + 1}, so one card is vetoed exactly as before; got {panel}")
     if rule.veto and rule.veto.outcome not in (scoring.NO_HIRE, scoring.STRONG_NO_HIRE):
         report(("veto", "outcome"), f"the veto caps at {scoring.NO_HIRE!r} or {scoring.STRONG_NO_HIRE!r}, "
                f"got {rule.veto.outcome!r}")

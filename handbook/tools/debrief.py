@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -179,17 +180,23 @@ def render(cards: list[Card], rubric: Rubric, follow_ups: Mapping[str, str] | No
         lines.append(f"Not asked by anyone: {titles}. The rule used the {panel.assessed_weight}% of the weight "
                      "that was assessed" + (f" (less than {rule.min_assessed_weight}%: schedule the follow-up)."
                                             if panel.assessed_weight < rule.min_assessed_weight else "."))
+    if panel.unasked_vetoed:
+        titles = ", ".join(a.title for a in rubric.areas if a.id in panel.unasked_vetoed)
+        lines.append(f"{titles}: weighted {rule.veto.min_weight}% or more, under the veto, and asked by no one: "
+                     f"{scoring.NOT_ENOUGH}; schedule the follow-up.")
+    panel_at_most = scoring.two_decimals(Fraction(str(rule.veto.panel_mean_at_most))) if rule.veto else ""
     if panel.vetoed_by and panel.outcome != panel.uncapped:
         titles = ", ".join(a.title for a in rubric.areas if a.id in panel.vetoed_by)
         lines.append(f"The scores alone give {panel.uncapped}; the veto caps it at {rule.veto.outcome} "
-                     f"because the panel's mean in {titles} is {rule.veto.score_at_most} or less.")
+                     f"because the panel's mean in {titles} is {panel_at_most} or less.")
     split_veto = [a for a in rubric.areas if rule.veto and a.weight >= rule.veto.min_weight
                   and a.id not in panel.vetoed_by
                   and any(c.scores[a.id] != scoring.NA and c.scores[a.id] <= rule.veto.score_at_most for c in cards)]
     if split_veto:
-        lines.append("Not every interviewer's veto carries to the panel: "
-                     + ", ".join(a.title for a in split_veto)
-                     + f" got {rule.veto.score_at_most} or less on some card but not on average. Discuss it first.")
+        lines.append("⚑ A veto on one card that the panel does not apply: "
+                     + ", ".join(f"{a.title} (mean {scoring.two_decimals(means[a.id])})" for a in split_veto)
+                     + f" got {rule.veto.score_at_most} on some card, but the panel veto needs an area's mean of "
+                     f"{panel_at_most} or less. Re-score those cards against the anchors before reading the result.")
     lines.append("The rule is fixed: the discussion may send a card back for re-scoring against the anchors, "
                  "but it does not vote on the outcome.")
     skipped = [(h, f) for h, c in zip(heads, cards, strict=True) for f in c.not_asked_follow_ups]

@@ -21,29 +21,38 @@
     const assessed = rule.areas.filter((a) => scores[a.id] !== rule.na);
     const notAsked = rule.areas.filter((a) => scores[a.id] === rule.na);
     const weight = assessed.reduce((sum, a) => sum + a.weight, 0);
-    const base = { missing: [], notAsked: notAsked, assessedWeight: weight, vetoedBy: [], level: null };
+    // an area the veto covers, not asked: the 1 the veto exists for could not be seen, so no decision
+    const unaskedVetoed = rule.veto ? notAsked.filter((a) => a.weight >= rule.veto.min_weight) : [];
+    const base = { missing: [], notAsked: notAsked, unaskedVetoed: unaskedVetoed, assessedWeight: weight, vetoedBy: [],
+      level: null };
     if (!assessed.length) return Object.assign(base, { total: "–", outcome: O.not_enough, uncapped: O.not_enough });
     const points = assessed.reduce((sum, a) => sum + a.weight * scores[a.id], 0); // weighted score = points / weight
     const total = hundredthsText(Math.floor((200 * points + weight) / (2 * weight))); // rounded half up
     const veto = rule.veto;
     const vetoedBy = veto ? assessed.filter((a) => a.weight >= veto.min_weight && scores[a.id] <= veto.score_at_most) : [];
     Object.assign(base, { total: total, vetoedBy: vetoedBy });
-    if (weight < rule.min_assessed_weight) {
+    if (weight < rule.min_assessed_weight || unaskedVetoed.length) {
       return Object.assign(base, { outcome: vetoedBy.length ? veto.outcome : O.not_enough, uncapped: O.not_enough });
     }
     const slack = Math.max(...assessed.map((a) => a.weight)) * rule.slack_points;
     let outcome = null;
     let level = null;
-    for (const lvl of rule.levels) {
+    rule.levels.forEach((lvl, i) => {
+      if (outcome !== null) return;
+      const below = rule.levels[i + 1]; // undefined for the lowest level
       const expected = assessed.reduce((sum, a) => sum + a.weight * a.expected[lvl], 0);
       const near = assessed.every((a) => scores[a.id] >= a.expected[lvl] - rule.points_below_expected);
-      if (near && points >= expected - slack) {
+      // a level above the lowest: enough of the areas it expects more of than the level below, at its column
+      const shown = below === undefined ? 0 : assessed.filter(
+        (a) => a.expected[lvl] > a.expected[below] && scores[a.id] >= a.expected[lvl]).length;
+      const enoughShown = below === undefined || shown >= rule.distinguishing_at_level;
+      if (near && enoughShown && points >= expected - slack) {
         level = lvl;
         const atOrAbove = assessed.every((a) => scores[a.id] >= a.expected[lvl]);
-        outcome = atOrAbove && 100 * points >= 100 * expected + rule.strong_margin_hundredths * weight ? O.strong_hire : O.hire;
-        break;
+        const clearly = 100 * points >= 100 * expected + rule.strong_margin_hundredths * weight;
+        outcome = rule.strong_hire_at.includes(lvl) && atOrAbove && clearly ? O.strong_hire : O.hire;
       }
-    }
+    });
     if (outcome === null) {
       outcome = 100 * points < rule.strong_no_hire_below_hundredths * weight ? O.strong_no_hire : O.no_hire;
     }
@@ -116,7 +125,9 @@
     $("scorecard-basis").textContent = result.notAsked.length
       ? `Over the ${result.assessedWeight}% of the weight assessed, weights renormalised; not asked: ` +
         result.notAsked.map((a) => a.title).join(", ") + "." +
-        (result.assessedWeight < rubric.min_assessed_weight ? ` Less than ${rubric.min_assessed_weight}% assessed: schedule the follow-up.` : "")
+        (result.assessedWeight < rubric.min_assessed_weight ? ` Less than ${rubric.min_assessed_weight}% assessed: schedule the follow-up.` : "") +
+        (result.unaskedVetoed.length ? ` ${result.unaskedVetoed.map((a) => a.title).join(", ")} must be asked ` +
+          `(weighted ${rubric.veto.min_weight}% or more, under the veto): schedule the follow-up.` : "")
       : "Over all areas (none marked not asked).";
     $("scorecard-veto").textContent = result.vetoedBy.length && result.outcome !== result.uncapped
       ? `The scores alone give “${result.uncapped}”; the veto caps it at “${rubric.veto.outcome}” because of ` +

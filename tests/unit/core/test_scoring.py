@@ -53,6 +53,19 @@ def test_the_worked_cases_cover_what_the_issue_asks_for(rubric):
                for c in cases), "no panel of two interviewers straddling the bar"
     assert any(scoring.case_result(rubric, c.cards).vetoed_by for c in cases), "no veto case"
     assert any(NA in card.values() for c in cases for card in c.cards), "no case with an area not asked"
+    ids = [a.id for a in rubric.areas]
+    by_profile = {tuple(c.cards[0][a] for a in ids): c for c in cases if len(c.cards) == 1}
+    for review in ((4, 3, 3, 3, 3), (4, 3, 2, 4, 4)):  # hm_review item 1: senior under the old rule
+        assert (by_profile[review].outcome, by_profile[review].level) == (scoring.HIRE, "mid"), review
+    assert any(NA in c.cards[0].values() and c.outcome == scoring.NOT_ENOUGH
+               and scoring.case_result(rubric, c.cards).unasked_vetoed for c in cases), \
+        "no case of an area the veto covers left unasked"
+    panels = [scoring.case_result(rubric, c.cards) for c in cases if len(c.cards) > 1]
+    assert any(p.vetoed_by for p in panels), "no panel vetoed on an area's mean"
+    assert any(not p.vetoed_by and p.outcome in scoring.HIRES for c in cases if len(c.cards) > 1
+               for p in [scoring.case_result(rubric, c.cards)] if any(
+                   scoring.evaluate(rubric, card).vetoed_by for card in c.cards)), \
+        "no panel where one card's 1 does not carry to the mean"
 
 
 def test_each_worked_case_gives_the_outcome_it_states(rubric):
@@ -81,12 +94,23 @@ SPEC = [
     ("two interviewers straddling the mid bar", [(3, 3, 2, 3, 2), (3, 2, 2, 3, 2)], "2.55", "Hire at mid level"),
     ("the old knife-edge panel, 2.80 and 2.70", [(3, 3, 2, 3, 3), (3, 3, 2, 3, 2)], "2.75", "Hire at mid level"),
     ("a veto on a strong card", [(4, 4, 1, 4, 4)], "3.40", "No hire"),
-    ("AWS not asked", [(3, 3, NA, 3, 3)], "3.00", "Hire at mid level"),
+    ("panel: AWS a 1 and a 2, mean 1.5: veto", [(3, 3, 1, 3, 3), (3, 3, 2, 3, 3)], "2.70", "No hire"),
+    ("panel: AWS a 1 and a 3, mean 2: no veto", [(3, 3, 1, 3, 3), (3, 3, 3, 3, 3)], "2.80", "Hire at mid level"),
+    ("AWS not asked: an area the veto covers", [(3, 3, NA, 3, 3)], "3.00", "Not enough evidence"),
+    ("ML System Design not asked", [(4, NA, 4, 4, 4)], "4.00", "Not enough evidence"),
+    ("Python & OOP not asked", [(NA, 4, 3, 3, 4)], "3.53", "Not enough evidence"),
+    ("MLOps not asked", [(3, 3, 2, NA, 3)], "2.76", "Hire at mid level"),
     ("Problem Solving not asked", [(3, 3, 2, 3, NA)], "2.78", "Hire at mid level"),
     ("Problem Solving a 1 instead", [(3, 3, 2, 3, 1)], "2.60", "No hire"),
     ("two areas not asked", [(4, 4, NA, NA, 4)], "4.00", "Not enough evidence"),
     ("exactly at the senior expectations", [(3, 4, 3, 3, 4)], "3.40", "Hire at senior level"),
     ("clearly above senior", [(4, 4, 4, 3, 4)], "3.85", "Strong hire at senior level"),
+    ("review: Python 4, senior areas at mid", [(4, 3, 3, 3, 3)], "3.25", "Hire at mid level"),
+    ("review: Python, MLOps, PS 4; design, AWS mid", [(4, 3, 2, 4, 4)], "3.30", "Hire at mid level"),
+    ("two senior areas at senior, design at mid", [(3, 3, 3, 3, 4)], "3.10", "Hire at senior level"),
+    ("only design at senior, the rest 4 where shared", [(4, 4, 2, 4, 3)], "3.50", "Hire at mid level"),
+    ("senior areas shown, Problem Solving not asked", [(3, 4, 3, 3, NA)], "3.33", "Hire at senior level"),
+    ("one senior area shown, Problem Solving not asked", [(4, 4, 2, 4, NA)], "3.56", "Hire at mid level"),
     ("weak everywhere", [(2, 2, 2, 2, 2)], "2.00", "Strong no hire"),
 ]
 
@@ -138,6 +162,15 @@ def test_the_same_holds_at_senior_and_the_level_is_decided_apart_from_the_streng
     assert got.level == "mid" and got.outcome in scoring.HIRES
 
 
+def test_the_knife_edge_check_finds_a_senior_condition_no_senior_profile_meets(rubric):
+    """More distinguishing areas than senior has: not even the profile exactly at the senior column is a senior hire."""
+    impossible = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(
+        update={"distinguishing_at_level": 4})})
+    problems = scoring.knife_edges(impossible)
+    assert problems[0] == "the profile exactly at the senior expectations gives Hire at mid level, not a hire at senior"
+    assert scoring.evaluate(impossible, {a.id: 4 for a in rubric.areas}).label == "Hire at mid level"
+
+
 def test_the_knife_edge_check_finds_a_rule_without_slack(rubric):
     assert scoring.knife_edges(rubric) == []
     tight = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(update={"slack_points": 0})})
@@ -157,15 +190,102 @@ def test_not_asked_renormalises_the_weights_over_the_areas_assessed(rubric):
 
 
 def test_not_asked_is_never_a_one(rubric):
+    veto = rubric.recommendation.veto
     for a in rubric.areas:
         asked_as_one = scoring.evaluate(rubric, {**mid(rubric), a.id: 1})
         not_asked = scoring.evaluate(rubric, {**mid(rubric), a.id: NA})
         assert not_asked.weighted != asked_as_one.weighted
-        assert (not_asked.outcome, not_asked.level) == (scoring.HIRE, "mid"), a.id
         assert not not_asked.vetoed_by
         assert asked_as_one.outcome == scoring.NO_HIRE, a.id  # two points below mid, or a 1 under the veto
+        if a.weight >= veto.min_weight:  # an area the veto covers must be asked: no decision without it
+            assert (not_asked.outcome, not_asked.unasked_vetoed) == (scoring.NOT_ENOUGH, (a.id,)), a.id
+        else:
+            assert (not_asked.outcome, not_asked.level, not_asked.unasked_vetoed) == (scoring.HIRE, "mid", ()), a.id
 
 
+def test_an_area_the_veto_covers_not_asked_is_not_enough_evidence_even_with_the_weight_assessed(rubric):
+    veto = rubric.recommendation.veto
+    covered = [a for a in rubric.areas if a.weight >= veto.min_weight]
+    assert [a.id for a in covered] == ["python_oop", "ml_system_design", "aws_infrastructure"]
+    for a in covered:
+        card = {**{b.id: 4 for b in rubric.areas}, a.id: NA}
+        got = scoring.evaluate(rubric, card)
+        assert got.assessed_weight >= rubric.recommendation.min_assessed_weight  # the 70% floor alone would decide
+        assert (got.outcome, got.level, got.uncapped) == (scoring.NOT_ENOUGH, None, scoring.NOT_ENOUGH), a.id
+        with_a_one = scoring.evaluate(rubric, {**card, next(b.id for b in covered if b is not a): 1})
+        assert with_a_one.outcome == veto.outcome  # a veto seen elsewhere still says No hire
+    no_veto = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(update={"veto": None})})
+    assert scoring.evaluate(no_veto, {**mid(rubric), "aws_infrastructure": NA}).label == "Hire at mid level"
+
+
+# --- the level: a senior hire shows senior work where senior differs ------------------------------------
+
+
+def test_the_distinguishing_areas_are_read_from_the_expectations(rubric):
+    assert [a.id for a in scoring.distinguishing(rubric, "senior")] == [
+        "ml_system_design", "aws_infrastructure", "problem_solving"]
+    assert scoring.distinguishing(rubric, "mid") == []
+    assert scoring.lower_level(rubric, "senior") == "mid" and scoring.lower_level(rubric, "mid") is None
+
+
+def test_extra_points_where_both_levels_expect_the_same_do_not_buy_senior(rubric):
+    """hm_review item 1: every card that clears the senior weighted bar and every senior floor, but shows fewer than
+    `distinguishing_at_level` senior areas at their senior column, is hired at mid, never at senior."""
+    n = rubric.recommendation.distinguishing_at_level
+    senior_areas = scoring.distinguishing(rubric, "senior")
+    ids = [a.id for a in rubric.areas]
+    loophole = 0
+    for combo in itertools.product(scoring.scale(rubric), repeat=len(ids)):
+        card = dict(zip(ids, combo, strict=True))
+        got = scoring.evaluate(rubric, card)
+        shown = sum(card[a.id] >= a.expected.senior for a in senior_areas)
+        if got.level == "senior":
+            assert shown >= n, card
+        elif shown < n and got.weighted >= got.bars["senior"] and not got.vetoed_by and \
+                all(card[a.id] >= a.expected.senior - 1 for a in rubric.areas):
+            loophole += 1
+            assert got.label == "Hire at mid level", card  # senior under the old rule; mid now, and never "Strong"
+    assert loophole >= 2  # the review's two profiles at least
+
+
+def test_with_every_area_assessed_strong_hire_is_only_ever_at_senior(rubric):
+    """Strong hire is given only at the levels in `strong_hire_at` (senior): the mid column of the rule's table says
+    so, and no card is a Strong hire at mid, though some clear the mid expectation by the margin."""
+    assert rubric.recommendation.strong_hire_at == ["senior"]
+    ids = [a.id for a in rubric.areas]
+    margin = Fraction(scoring.hundredths(rubric.recommendation.strong_margin), 100)
+    labels, clear_at_mid = set(), 0
+    for combo in itertools.product(scoring.scale(rubric), repeat=len(ids)):
+        card = dict(zip(ids, combo, strict=True))
+        got = scoring.evaluate(rubric, card)
+        labels.add(got.label)
+        if got.level == "mid" and got.weighted >= Fraction(280, 100) + margin and \
+                all(card[a.id] >= a.expected.mid for a in rubric.areas):
+            clear_at_mid += 1
+    assert "Strong hire at senior level" in labels and "Strong hire at mid level" not in labels
+    assert clear_at_mid > 0  # the cases the old rule would have called Strong hire at mid
+    bars = {b["level"]: b for b in scoring.level_bars(rubric)}
+    assert bars["mid"]["strong"] is None and bars["senior"]["strong"] == "3.70"
+    wider = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(
+        update={"strong_hire_at": ["senior", "mid"]})})
+    assert scoring.evaluate(wider, dict(zip(ids, (4, 3, 3, 3, 3), strict=True))).label == "Strong hire at mid level"
+
+
+# --- the veto on a panel ------------------------------------------------------------------------------
+
+
+def test_a_panel_is_vetoed_by_an_area_mean_at_or_below_one_and_a_half(rubric):
+    veto = rubric.recommendation.veto
+    assert (veto.score_at_most, veto.panel_mean_at_most) == (1, 1.5)
+    one, two, three = ({**mid(rubric), "aws_infrastructure": v} for v in (1, 2, 3))
+    both_low = scoring.panel(rubric, [one, two])
+    assert both_low.vetoed_by == ("aws_infrastructure",) and both_low.outcome == scoring.NO_HIRE
+    assert both_low.uncapped == scoring.HIRE  # the panel's 2.70 alone is a Hire at mid
+    split = scoring.panel(rubric, [one, three])
+    assert split.vetoed_by == () and split.label == "Hire at mid level"
+    assert scoring.panel(rubric, [one, three, three]).vetoed_by == ()  # 1.67: one card of three
+    assert scoring.panel(rubric, [one, one, two]).vetoed_by == ("aws_infrastructure",)  # 1.33
+    assert scoring.panel(rubric, [one, two, three]).vetoed_by == ()  # 2.00
 def test_too_little_assessed_is_not_enough_evidence_but_a_veto_still_says_no(rubric):
     two_cut = {a.id: (NA if a.id in ("aws_infrastructure", "mlops_production") else 4) for a in rubric.areas}
     got = scoring.evaluate(rubric, two_cut)
@@ -254,13 +374,12 @@ def test_the_javascript_rule_follows_the_data_not_a_copy_of_it(rubric):
     cut = {**mid(rubric), "problem_solving": NA}
     assert run_js(strict, [one_low, cut]) == [python_view(strict, one_low), python_view(strict, cut)]
     assert [r["outcome"] for r in run_js(strict, [one_low, cut])] == [scoring.NO_HIRE, scoring.NOT_ENOUGH]
-
-
-def test_with_every_area_assessed_strong_hire_is_only_ever_at_senior(rubric):
-    """What data/rubric.yml `recommendation.why` claims: clearing the mid expectation by the strong margin with no
-    area below the mid column also passes senior."""
-    ids = [a.id for a in rubric.areas]
-    labels = {scoring.evaluate(rubric, dict(zip(ids, combo, strict=True))).label
-              for combo in itertools.product(scoring.scale(rubric), repeat=len(ids))}
-    assert "Strong hire at senior level" in labels and "Strong hire at mid level" not in labels
-    assert "in practice a senior outcome" in " ".join(rubric.recommendation.why.split())
+    # the senior condition and the levels of a Strong hire come from the data too
+    loophole = dict(zip([a.id for a in rubric.areas], (4, 3, 3, 3, 3), strict=True))
+    looser = rubric.model_copy(update={"recommendation": rubric.recommendation.model_copy(
+        update={"distinguishing_at_level": 1, "strong_hire_at": ["senior", "mid"]})})
+    at_mid = {**mid(rubric), "python_oop": 4, "mlops_production": 4}
+    assert [r["label"] for r in run_js(looser, [loophole, at_mid])] == [
+        python_view(looser, loophole)["label"], python_view(looser, at_mid)["label"]] == [
+        "Hire at senior level", "Strong hire at mid level"]
+    assert [r["label"] for r in run_js(rubric, [loophole, at_mid])] == ["Hire at mid level", "Hire at mid level"]

@@ -139,3 +139,20 @@ def test_each_item_remembers_the_file_it_came_from(tmp_path):
         for q in qf.questions:
             assert data.sources[f"question:{q.id}"] == rel
             assert data.part_of(q.id) == qf.part
+
+
+def test_the_rule_refuses_a_strong_hire_level_it_does_not_have_and_too_few_distinguishing_areas():
+    """validate._check_rule on the real rubric, changed in memory: a Strong hire at a level the rule does not decide,
+    and a Hire at senior that needs more areas above mid than senior has."""
+    rubric = load_all(ROOT).rubric
+    rule = rubric.recommendation.model_copy(update={"levels": ["senior"], "strong_hire_at": ["senior", "mid"]})
+    problems = []
+    validate._check_rule(rubric.model_copy(update={"recommendation": rule}), [1, 2, 3, 4],
+                         lambda path, message: problems.append((path, message)))
+    assert (("strong_hire_at", 1), "unknown level 'mid' (the rule's levels: senior)") in problems
+    rule = rubric.recommendation.model_copy(update={"distinguishing_at_level": 4})
+    problems = []
+    validate._check_rule(rubric.model_copy(update={"recommendation": rule}), [1, 2, 3, 4],
+                         lambda path, message: problems.append((path, message)))
+    assert problems[0] == (("distinguishing_at_level",),
+                           "senior expects more than mid in 3 area(s), fewer than the 4 a Hire at senior needs")

@@ -205,3 +205,45 @@ def test_the_documented_example_card_fits_the_schema_and_is_debriefed(rubric, tm
     assert example == card.as_exported(rubric, example["scores"], candidate=example["candidate"],
                                        interviewer=example["interviewer"], notes=example["notes"],
                                        date=example["date"], not_asked_follow_ups=example["not_asked_follow_ups"])
+
+
+# --- the veto on a panel ----------------------------------------------------------------------------------
+
+
+def test_a_panel_veto_applies_on_the_area_mean_and_a_lone_one_is_flagged(rubric, tmp_path):
+    """data/rubric.yml veto: a panel is vetoed when an area's mean is at or below `panel_mean_at_most` (1.5); one
+    interviewer's 1 beside a 3 is not applied, and the debrief flags it to be re-scored before the result is read."""
+    at_mid = {a.id: a.expected.mid for a in rubric.areas}
+    aws = "aws_infrastructure"
+    ann, ben, cy = (write(tmp_path, f"{who}.json", card.as_exported(rubric, {**at_mid, aws: score}, candidate="Sam",
+                                                                    interviewer=who.title()))
+                    for who, score in (("ann", 1), ("ben", 2), ("cy", 3)))
+    both_low = debrief(ann, ben).stdout
+    assert "→ **No hire**." in both_low
+    assert ("The scores alone give Hire; the veto caps it at No hire because the panel's mean in "
+            "AWS & Infrastructure is 1.50 or less.") in both_low
+    assert "A veto on one card" not in both_low
+
+    split = debrief(ann, cy).stdout
+    assert "→ **Hire at mid level**." in split and "the veto caps it" not in split
+    assert ("⚑ A veto on one card that the panel does not apply: AWS & Infrastructure (mean 2.00) got 1 on some "
+            "card, but the panel veto needs an area's mean of 1.50 or less.") in split
+    assert "| AWS & Infrastructure | 20% | 1 | 3 | 2.00 | **2** ⚑ |" in split  # and the 2-point spread
+
+
+def test_an_area_the_veto_covers_asked_by_no_one_is_not_enough_evidence(rubric, tmp_path):
+    at_mid = {a.id: a.expected.mid for a in rubric.areas}
+    cards = [write(tmp_path, f"{who}.json", card.as_exported(rubric, {**at_mid, "ml_system_design": "na"},
+                                                             candidate="Sam", interviewer=who)) for who in ("A", "B")]
+    out = debrief(*cards).stdout
+    assert "→ **Not enough evidence**." in out
+    assert ("ML System Design: weighted 20% or more, under the veto, and asked by no one: Not enough evidence; "
+            "schedule the follow-up.") in out
+    assert "The rule used the 70% of the weight that was assessed." in out  # the 70% floor alone would pass it
+
+
+def test_a_path_that_cannot_be_read_is_refused_naming_it(exported, tmp_path):
+    folder = tmp_path / "cards"
+    folder.mkdir()
+    err = refused(exported[0], folder)
+    assert f"{folder}: cannot read it: Is a directory" in err and "Traceback" not in err
