@@ -156,3 +156,13 @@ def test_the_rule_refuses_a_strong_hire_level_it_does_not_have_and_too_few_disti
                          lambda path, message: problems.append((path, message)))
     assert problems[0] == (("distinguishing_at_level",),
                            "senior expects more than mid in 3 area(s), fewer than the 4 a Hire at senior needs")
+
+
+def test_the_rule_refuses_a_level_twice_and_a_strong_no_hire_line_off_the_scale():
+    rubric = load_all(ROOT).rubric
+    rule = rubric.recommendation.model_copy(update={"levels": ["senior", "senior"], "strong_no_hire_below": 5.0})
+    problems = []
+    validate._check_rule(rubric.model_copy(update={"recommendation": rule}), [1, 2, 3, 4],
+                         lambda path, message: problems.append((path, message)))
+    assert problems[:2] == [(("levels",), "each level once, highest first, got ['senior', 'senior']"),
+                            (("strong_no_hire_below",), "must lie on the scale 1-4, got 5.0")]
