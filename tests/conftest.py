@@ -87,12 +87,13 @@ def built_sites(tmp_path_factory) -> Path:
 # one worker, in this order, so the longest ones start first and short ones fill the gaps at the end (left to
 # xdist's default, modules with the most tests go first and the release test, a few tests taking a minute, ran last
 # on one worker while the other sat idle). The first two need no site build: it is still running in the background.
-LONGEST_FIRST = [
-    "tests/test_release.py", "tests/test_hostile.py", "tests/test_browser.py", "tests/test_reproducible.py",
-    "tests/test_debrief.py", "tests/test_sites.py", "tests/test_accessibility.py", "tests/test_room_browser.py",
-    "tests/unit/core/test_validate.py",
-    "tests/test_print_kit.py", "tests/snippets/test_notebooks/", "tests/test_scorecard.py", "tests/test_search.py",
-    "tests/test_serve.py", "tests/test_properties.py",
+LONGEST_FIRST = [  # measured on an idle machine, 2026-12-01 (pytest --durations=0, summed per module)
+    "tests/test_release.py", "tests/test_hostile.py", "tests/test_browser.py", "tests/test_scorecard.py",
+    "tests/unit/core/test_validate.py", "tests/test_print_kit.py", "tests/test_serve.py", "tests/test_sites.py",
+    "tests/unit/tools/test_debrief.py", "tests/test_reproducible.py", "tests/test_room_browser.py",
+    "tests/test_accessibility.py", "tests/test_docs_commands.py", "tests/test_candidate_guide.py",
+    "tests/test_search.py", "tests/test_hooks.py", "tests/snippets/test_notebooks/", "tests/test_links.py",
+    "tests/test_serve_cache.py", "tests/test_properties.py",
 ]
 
 
