@@ -254,6 +254,11 @@ class Question(Node):
     history: list[HistoryEntry] = []
     card: bool = False  # its prompt's words in double quotes go on its part's cue card, read aloud verbatim
 
+    @property
+    def in_default_plan(self) -> bool:
+        """Asked in every interview: `run: default` and active (the one definition the plan, scorecard and cards use)."""
+        return self.run == "default" and self.status == "active"
+
 
 class QuestionFile(Node):
     part: PartId

@@ -43,8 +43,8 @@ def follow_up_id(question: Question, n: int) -> str:
 
 
 def default_plan(questions: list[Question]) -> list[Question]:
-    """The questions an interview runs by default (`run: default`, as DataSet.default_plan reads it)."""
-    return [q for q in questions if q.run == "default" and q.status == "active"]
+    """The questions an interview runs by default, in the order given (Question.in_default_plan)."""
+    return [q for q in questions if q.in_default_plan]
 
 
 def follow_ups(questions: list[Question]) -> dict[str, str]:

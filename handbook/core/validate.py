@@ -57,7 +57,7 @@ class DataSet:
     def default_plan(self, part_id: str | None = None) -> list[Question]:
         """The questions asked in every interview (`run: default`), of one part or of all parts, in file order."""
         return [q for f in self.question_files.values() if part_id in (None, f.part) for q in f.questions
-                if q.run == "default" and q.status == "active"]
+                if q.in_default_plan]
 
     def questions_of(self, part_id: str, active_only: bool = False) -> list[Question]:
         qs = [q for f in self.question_files.values() if f.part == part_id for q in f.questions]
